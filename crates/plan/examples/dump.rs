@@ -6,12 +6,18 @@ fn main() {
     };
     match prongsai_plan::parse_file(std::path::Path::new(&path)) {
         Ok(o) => {
-            println!("{}", serde_json::to_string_pretty(&o.plan).unwrap_or_default());
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&o.plan).unwrap_or_default()
+            );
             for n in &o.notes {
                 println!("NOTE: {n}");
             }
             for f in prongsai_plan::lint(&o) {
-                println!("{:?}\t{}\t{:?}\t{:?}\t{}\t{}", f.severity, f.code, f.project, f.line, f.message_en, f.message_th);
+                println!(
+                    "{:?}\t{}\t{:?}\t{:?}\t{}\t{}",
+                    f.severity, f.code, f.project, f.line, f.message_en, f.message_th
+                );
             }
         }
         Err(e) => {

@@ -37,9 +37,7 @@ pub enum PlanError {
     )]
     DocxTooManyEntries { count: usize, limit: usize },
 
-    #[error(
-        "the .docx file was refused: entry {name} unpacks to more than {limit} bytes"
-    )]
+    #[error("the .docx file was refused: entry {name} unpacks to more than {limit} bytes")]
     DocxEntryTooLarge { name: String, limit: u64 },
 
     #[error(

@@ -77,7 +77,10 @@ pub fn extract_targets(text: &str) -> Vec<KpiTarget> {
     let mut i = 0;
     while i < chars.len() {
         let (pos, c) = chars[i];
-        let prev_digit = i > 0 && chars.get(i - 1).is_some_and(|(_, p)| p.is_ascii_digit() || *p == ',' || *p == '.');
+        let prev_digit = i > 0
+            && chars
+                .get(i - 1)
+                .is_some_and(|(_, p)| p.is_ascii_digit() || *p == ',' || *p == '.');
         if !c.is_ascii_digit() || prev_digit {
             i += 1;
             continue;
@@ -101,16 +104,29 @@ pub fn extract_targets(text: &str) -> Vec<KpiTarget> {
     }
     let squashed = strip_spaces(text);
     // Zero complaints: "ไม่มีเรื่องร้องเรียน…"
-    if squashed.contains("ไม่มีเรื่องร้องเรียน") || squashed.contains("ไม่มีข้อร้องเรียน") {
-        let t = KpiTarget { op: Op::Eq, value: Some(0.0), unit: Some("complaints".into()) };
+    if squashed.contains("ไม่มีเรื่องร้องเรียน") || squashed.contains("ไม่มีข้อร้องเรียน")
+    {
+        let t = KpiTarget {
+            op: Op::Eq,
+            value: Some(0.0),
+            unit: Some("complaints".into()),
+        };
         if !out.contains(&t) {
             out.push(t);
         }
     }
     // Direction without a number.
-    for (word, op) in [("ลดลง", Op::Decrease), ("เพิ่มขึ้น", Op::Increase), ("มากขึ้น", Op::Increase)] {
+    for (word, op) in [
+        ("ลดลง", Op::Decrease),
+        ("เพิ่มขึ้น", Op::Increase),
+        ("มากขึ้น", Op::Increase),
+    ] {
         if squashed.contains(word) && !out.iter().any(|t| t.op == op) {
-            out.push(KpiTarget { op, value: None, unit: None });
+            out.push(KpiTarget {
+                op,
+                value: None,
+                unit: None,
+            });
         }
     }
     out
@@ -137,7 +153,11 @@ fn classify(before: &str, value: f64, after: &str) -> Option<KpiTarget> {
     let start = pre_chars.len().saturating_sub(40);
     let mut pre: String = pre_chars.get(start..).unwrap_or(&[]).iter().collect();
     // Years, laws and dates are not targets.
-    if pre.ends_with("พ.ศ.") || pre.ends_with("มาตรา") || pre.ends_with("ฉบับที่") || pre.ends_with("ข้อ") {
+    if pre.ends_with("พ.ศ.")
+        || pre.ends_with("มาตรา")
+        || pre.ends_with("ฉบับที่")
+        || pre.ends_with("ข้อ")
+    {
         return None;
     }
     if (2400.0..=2700.0).contains(&value) && value.fract() == 0.0 {
@@ -179,7 +199,10 @@ fn classify(before: &str, value: f64, after: &str) -> Option<KpiTarget> {
     if unit == Some("percent") {
         post_rest = post_rest.strip_prefix('%').unwrap_or(post_rest);
     }
-    if post_rest.starts_with("ต่อปี") || post_rest.starts_with("/ปี") || post_rest.starts_with("ต่อปีงบประมาณ") {
+    if post_rest.starts_with("ต่อปี")
+        || post_rest.starts_with("/ปี")
+        || post_rest.starts_with("ต่อปีงบประมาณ")
+    {
         per_year = true;
     }
     if post_rest.starts_with("ขึ้นไป") {
@@ -197,7 +220,11 @@ fn classify(before: &str, value: f64, after: &str) -> Option<KpiTarget> {
     if unit.is_none() && op == Some(Op::Le) {
         return None;
     }
-    Some(KpiTarget { op: op.unwrap_or(Op::Eq), value: Some(value), unit: unit.map(str::to_string) })
+    Some(KpiTarget {
+        op: op.unwrap_or(Op::Eq),
+        value: Some(value),
+        unit: unit.map(str::to_string),
+    })
 }
 
 #[cfg(test)]
@@ -212,17 +239,47 @@ mod tests {
 
     #[test]
     fn examples_from_the_template() {
-        assert_eq!(one("พึงพอใจ ไม่น้อยกว่าร้อยละ 80 (สำรวจ)"), (Op::Ge, Some(80.0), Some("percent".into())));
-        assert_eq!(one("อย่างน้อย 5 ช่องทาง"), (Op::Ge, Some(5.0), Some("channels".into())));
-        assert_eq!(one("ไม่น้อยกว่าปีละ 4 ครั้ง"), (Op::Ge, Some(4.0), Some("times_per_year".into())));
-        assert_eq!(one("มีประกาศ จำนวน 1 ฉบับ"), (Op::Eq, Some(1.0), Some("documents".into())));
+        assert_eq!(
+            one("พึงพอใจ ไม่น้อยกว่าร้อยละ 80 (สำรวจ)"),
+            (Op::Ge, Some(80.0), Some("percent".into()))
+        );
+        assert_eq!(
+            one("อย่างน้อย 5 ช่องทาง"),
+            (Op::Ge, Some(5.0), Some("channels".into()))
+        );
+        assert_eq!(
+            one("ไม่น้อยกว่าปีละ 4 ครั้ง"),
+            (Op::Ge, Some(4.0), Some("times_per_year".into()))
+        );
+        assert_eq!(
+            one("มีประกาศ จำนวน 1 ฉบับ"),
+            (Op::Eq, Some(1.0), Some("documents".into()))
+        );
         assert_eq!(one("ข้อร้องเรียน ลดลง"), (Op::Decrease, None, None));
-        assert_eq!(one("ได้รับการอบรม ร้อยละ 100"), (Op::Eq, Some(100.0), Some("percent".into())));
-        assert_eq!(one("ไม่ต่ำกว่า ร้อยละ 80"), (Op::Ge, Some(80.0), Some("percent".into())));
-        assert_eq!(one("ลดลงร้อยละ 5"), (Op::Decrease, Some(5.0), Some("percent".into())));
-        assert_eq!(one("(85 คะแนนขึ้นไป)"), (Op::Ge, Some(85.0), Some("points".into())));
-        assert_eq!(one("อย่างน้อย 1 ครั้งต่อปี"), (Op::Ge, Some(1.0), Some("times_per_year".into())));
-        assert_eq!(one("ไม่มีเรื่องร้องเรียนเรื่องสินบน"), (Op::Eq, Some(0.0), Some("complaints".into())));
+        assert_eq!(
+            one("ได้รับการอบรม ร้อยละ 100"),
+            (Op::Eq, Some(100.0), Some("percent".into()))
+        );
+        assert_eq!(
+            one("ไม่ต่ำกว่า ร้อยละ 80"),
+            (Op::Ge, Some(80.0), Some("percent".into()))
+        );
+        assert_eq!(
+            one("ลดลงร้อยละ 5"),
+            (Op::Decrease, Some(5.0), Some("percent".into()))
+        );
+        assert_eq!(
+            one("(85 คะแนนขึ้นไป)"),
+            (Op::Ge, Some(85.0), Some("points".into()))
+        );
+        assert_eq!(
+            one("อย่างน้อย 1 ครั้งต่อปี"),
+            (Op::Ge, Some(1.0), Some("times_per_year".into()))
+        );
+        assert_eq!(
+            one("ไม่มีเรื่องร้องเรียนเรื่องสินบน"),
+            (Op::Eq, Some(0.0), Some("complaints".into()))
+        );
     }
 
     #[test]

@@ -53,7 +53,10 @@ pub fn parse_docx(bytes: &[u8]) -> Result<ParseOutcome, PlanError> {
 /// .docx; valid UTF-8 (or UTF-16 with a byte-order mark) → text; else an error.
 pub fn parse_bytes(bytes: &[u8]) -> Result<ParseOutcome, PlanError> {
     if bytes.len() > MAX_INPUT_BYTES {
-        return Err(PlanError::TooLarge { size: bytes.len() as u64, limit: MAX_INPUT_BYTES as u64 });
+        return Err(PlanError::TooLarge {
+            size: bytes.len() as u64,
+            limit: MAX_INPUT_BYTES as u64,
+        });
     }
     if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
         return parse_docx(bytes);
@@ -70,10 +73,16 @@ pub fn parse_bytes(bytes: &[u8]) -> Result<ParseOutcome, PlanError> {
 /// Parse a plan from a file; see [`parse_bytes`]. Files over 20 MB are refused
 /// before they are read.
 pub fn parse_file(path: &Path) -> Result<ParseOutcome, PlanError> {
-    let io = |source| PlanError::Io { path: path.to_path_buf(), source };
+    let io = |source| PlanError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
     let meta = std::fs::metadata(path).map_err(io)?;
     if meta.len() > MAX_INPUT_BYTES as u64 {
-        return Err(PlanError::TooLarge { size: meta.len(), limit: MAX_INPUT_BYTES as u64 });
+        return Err(PlanError::TooLarge {
+            size: meta.len(),
+            limit: MAX_INPUT_BYTES as u64,
+        });
     }
     let bytes = std::fs::read(path).map_err(io)?;
     parse_bytes(&bytes)

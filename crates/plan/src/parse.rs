@@ -3,12 +3,12 @@
 
 use std::collections::BTreeMap;
 
+use crate::ParseOutcome;
 use crate::error::{MAX_INPUT_BYTES, PlanError};
 use crate::evidence::*;
 use crate::kpi::extract_targets;
 use crate::model::*;
 use crate::text::*;
-use crate::ParseOutcome;
 
 /// One logical paragraph: a run of physical lines joined (PDF-broken lines),
 /// or one table row.
@@ -28,10 +28,14 @@ impl Para {
 
 pub(crate) fn parse_text_impl(text: &str) -> Result<ParseOutcome, PlanError> {
     if text.len() > MAX_INPUT_BYTES {
-        return Err(PlanError::TooLarge { size: text.len() as u64, limit: MAX_INPUT_BYTES as u64 });
+        return Err(PlanError::TooLarge {
+            size: text.len() as u64,
+            limit: MAX_INPUT_BYTES as u64,
+        });
     }
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
-    let source_lines: Vec<String> = text
+    let body = text.strip_suffix('\n').unwrap_or(text);
+    let source_lines: Vec<String> = body
         .split('\n')
         .flat_map(|l| {
             // a lone '\r' is a line break too
@@ -42,7 +46,7 @@ pub(crate) fn parse_text_impl(text: &str) -> Result<ParseOutcome, PlanError> {
     let norm: Vec<String> = source_lines.iter().map(|l| normalize_line(l)).collect();
     let segments = find_segments(&norm);
 
-    let mut parsed: Vec<(usize, usize, Option<(Plan, Evidence)>)> = Vec::new();
+    let mut parsed: Vec<Segment> = Vec::new();
     for (start, end) in &segments {
         let slice = norm.get(*start..*end).unwrap_or(&[]);
         parsed.push((*start, *end, parse_segment(slice, *start)));
@@ -60,15 +64,31 @@ pub(crate) fn parse_text_impl(text: &str) -> Result<ParseOutcome, PlanError> {
         let info = match other {
             Some((p2, _)) => {
                 let same = same_plan(&plan, &p2);
-                let differences = if same { plan_differences(&plan, &p2) } else { Vec::new() };
-                CopyInfo { start_line: s + 1, end_line: e, same_plan: same, has_plan: true, differences }
+                let differences = if same {
+                    plan_differences(&plan, &p2)
+                } else {
+                    Vec::new()
+                };
+                CopyInfo {
+                    start_line: s + 1,
+                    end_line: e,
+                    same_plan: same,
+                    has_plan: true,
+                    differences,
+                }
             }
             None => {
                 // Text outside any plan (e.g. a cover letter) is not a copy.
                 if s < start {
                     continue;
                 }
-                CopyInfo { start_line: s + 1, end_line: e, same_plan: false, has_plan: false, differences: vec![] }
+                CopyInfo {
+                    start_line: s + 1,
+                    end_line: e,
+                    same_plan: false,
+                    has_plan: false,
+                    differences: vec![],
+                }
             }
         };
         if info.same_plan {
@@ -87,8 +107,16 @@ pub(crate) fn parse_text_impl(text: &str) -> Result<ParseOutcome, PlanError> {
     for n in &evidence.notes {
         notes.push(n.clone());
     }
-    Ok(ParseOutcome { plan, notes, source_lines, evidence })
+    Ok(ParseOutcome {
+        plan,
+        notes,
+        source_lines,
+        evidence,
+    })
 }
+
+/// A line range of the input and the plan read from it, if any.
+type Segment = (usize, usize, Option<(Plan, Evidence)>);
 
 /// Split the input where the document starts over again (the same first
 /// line recurring after project sheets have been seen).
@@ -143,17 +171,29 @@ fn same_plan(a: &Plan, b: &Plan) -> bool {
 fn plan_differences(a: &Plan, b: &Plan) -> Vec<String> {
     let mut d = Vec::new();
     if a.projects.len() != b.projects.len() {
-        d.push(format!("{} projects in the first copy, {} in the second", a.projects.len(), b.projects.len()));
+        d.push(format!(
+            "{} projects in the first copy, {} in the second",
+            a.projects.len(),
+            b.projects.len()
+        ));
     }
     for (x, y) in a.projects.iter().zip(b.projects.iter()) {
         if strip_spaces(&x.name) != strip_spaces(&y.name) {
-            d.push(format!("project {}: name \"{}\" vs \"{}\"", x.no, quote(&x.name, 80), quote(&y.name, 80)));
+            d.push(format!(
+                "project {}: name \"{}\" vs \"{}\"",
+                x.no,
+                quote(&x.name, 80),
+                quote(&y.name, 80)
+            ));
         }
         if x.budget != y.budget {
             d.push(format!("project {}: budget differs", x.no));
         }
         if strip_spaces(&x.responsible) != strip_spaces(&y.responsible) {
-            d.push(format!("project {}: responsible unit \"{}\" vs \"{}\"", x.no, x.responsible, y.responsible));
+            d.push(format!(
+                "project {}: responsible unit \"{}\" vs \"{}\"",
+                x.no, x.responsible, y.responsible
+            ));
         }
     }
     d
@@ -197,7 +237,11 @@ pub(crate) fn build_paras(lines: &[String], offset: usize) -> Vec<Para> {
             continue;
         }
         if l.contains('\t') {
-            out.push(Para { line: line_no, text: l.clone(), table: true });
+            out.push(Para {
+                line: line_no,
+                text: l.clone(),
+                table: true,
+            });
             open = false;
             continue;
         }
@@ -209,7 +253,11 @@ pub(crate) fn build_paras(lines: &[String], offset: usize) -> Vec<Para> {
                 }
             }
         }
-        out.push(Para { line: line_no, text: l.clone(), table: false });
+        out.push(Para {
+            line: line_no,
+            text: l.clone(),
+            table: false,
+        });
         open = true;
     }
     out
@@ -221,13 +269,34 @@ pub(crate) fn build_paras(lines: &[String], offset: usize) -> Vec<Para> {
 /// Section keywords (spaces removed) of the nine-section project sheet.
 const SECTIONS: &[(u8, &[&str])] = &[
     (1, &["ชื่อโครงการ", "ชื่อกิจกรรม", "ชื่อมาตรการ", "ชื่อ"]),
-    (2, &["หลักการและเหตุผล", "หลักการ", "ความเป็นมา", "ที่มา", "เหตุผล"]),
+    (
+        2,
+        &["หลักการและเหตุผล", "หลักการ", "ความเป็นมา", "ที่มา", "เหตุผล"],
+    ),
     (3, &["วัตถุประสงค์"]),
     (4, &["กลุ่มเป้าหมาย", "เป้าหมาย", "พื้นที่ดำเนินการ"]),
-    (5, &["วิธีดำเนินการ", "วิธีการดำเนิน", "วิธีดำเนินงาน", "ขั้นตอนการดำเนิน", "ขั้นตอนดำเนิน", "วิธีการ"]),
+    (
+        5,
+        &[
+            "วิธีดำเนินการ",
+            "วิธีการดำเนิน",
+            "วิธีดำเนินงาน",
+            "ขั้นตอนการดำเนิน",
+            "ขั้นตอนดำเนิน",
+            "วิธีการ",
+        ],
+    ),
     (6, &["ระยะเวลา"]),
     (7, &["งบประมาณ"]),
-    (8, &["ผู้รับผิดชอบ", "หน่วยงานรับผิดชอบ", "หน่วยงานผู้รับผิดชอบ", "หน่วยงานที่รับผิดชอบ"]),
+    (
+        8,
+        &[
+            "ผู้รับผิดชอบ",
+            "หน่วยงานรับผิดชอบ",
+            "หน่วยงานผู้รับผิดชอบ",
+            "หน่วยงานที่รับผิดชอบ",
+        ],
+    ),
     (9, &["ผลผลิต", "ผลลัพธ์", "ตัวชี้วัด", "ผลที่คาดว่าจะได้รับ", "ผลที่คาด"]),
 ];
 
@@ -262,7 +331,10 @@ pub(crate) fn section_heading_typo(l: &str) -> Option<(u8, String, &'static str)
     }
     let (sec, kws) = SECTIONS.iter().find(|(s, _)| u64::from(*s) == n)?;
     let kw = kws.first()?;
-    let head: String = strip_spaces(rest).chars().take(kw.chars().count()).collect();
+    let head: String = strip_spaces(rest)
+        .chars()
+        .take(kw.chars().count())
+        .collect();
     let s = similarity(&head, kw);
     if (0.6..1.0).contains(&s) && !head.is_empty() {
         Some((*sec, head, kw))
@@ -281,7 +353,8 @@ fn inline_content(after: &str, sec: u8) -> String {
     }
     let mut a = after.trim_start();
     if sec == 1 {
-        for w in ["/กิจกรรม/มาตรการ", "/มาตรการ", "/กิจกรรม", "/โครงการ"] {
+        for w in ["/กิจกรรม/มาตรการ", "/มาตรการ", "/กิจกรรม", "/โครงการ"]
+        {
             if let Some(r) = strip_prefix_spaced(a, w) {
                 a = r;
             }
@@ -308,7 +381,11 @@ fn dimension_heading(l: &str) -> Option<(u32, String, bool)> {
     if n == 0 || n > 20 {
         return None;
     }
-    Some((n as u32, collapse_spaces(title.trim_start_matches(['.', ' ', ':']).trim()), typo))
+    Some((
+        n as u32,
+        collapse_spaces(title.trim_start_matches(['.', ' ', ':']).trim()),
+        typo,
+    ))
 }
 
 /// "N.N title" (not "N.N.N", not "N.N)") → (dimension, code, title).
@@ -330,11 +407,21 @@ fn mission_heading(l: &str) -> Option<(u32, String, String)> {
 }
 
 fn sub_mission_heading(l: &str) -> bool {
-    let Some((_, rest)) = leading_number(l.trim_start()) else { return false };
-    let Some(rest) = rest.strip_prefix('.') else { return false };
-    let Some((_, rest)) = leading_number(rest) else { return false };
-    let Some(rest) = rest.strip_prefix('.') else { return false };
-    let Some((_, rest)) = leading_number(rest) else { return false };
+    let Some((_, rest)) = leading_number(l.trim_start()) else {
+        return false;
+    };
+    let Some(rest) = rest.strip_prefix('.') else {
+        return false;
+    };
+    let Some((_, rest)) = leading_number(rest) else {
+        return false;
+    };
+    let Some(rest) = rest.strip_prefix('.') else {
+        return false;
+    };
+    let Some((_, rest)) = leading_number(rest) else {
+        return false;
+    };
     !rest.starts_with(')')
 }
 
@@ -367,12 +454,29 @@ pub(crate) fn declared_count(text: &str) -> Option<u32> {
     while let Some(p) = text.get(search..).and_then(|t| t.find("โครงการ")) {
         let abs = search + p;
         let before = text.get(..abs).unwrap_or("").trim_end();
-        let digits: String = before.chars().rev().take_while(|c| c.is_ascii_digit() || *c == ',').collect();
+        let digits: String = before
+            .chars()
+            .rev()
+            .take_while(|c| c.is_ascii_digit() || *c == ',')
+            .collect();
         if !digits.is_empty() {
-            let num: String = digits.chars().rev().filter(|c| c.is_ascii_digit()).collect();
-            let head = before.get(..before.len().saturating_sub(digits.len())).unwrap_or("");
+            let num: String = digits
+                .chars()
+                .rev()
+                .filter(|c| c.is_ascii_digit())
+                .collect();
+            let head = before
+                .get(..before.len().saturating_sub(digits.len()))
+                .unwrap_or("");
             let head_s = strip_spaces(head);
-            let tail: String = head_s.chars().rev().take(12).collect::<Vec<_>>().into_iter().rev().collect();
+            let tail: String = head_s
+                .chars()
+                .rev()
+                .take(12)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
             if tail.contains("จำนวน") || tail.contains("รวม") {
                 return num.parse().ok();
             }
@@ -466,7 +570,11 @@ fn parse_segment(lines: &[String], offset: usize) -> Option<(Plan, Evidence)> {
         }
         if let Some((n, title, typo)) = dimension_heading(&p.text) {
             if typo {
-                ev.heading_typos.push(HeadingTypo { line: p.line, found: "มติที่".into(), expected: "มิติที่".into() });
+                ev.heading_typos.push(HeadingTypo {
+                    line: p.line,
+                    found: "มติที่".into(),
+                    expected: "มิติที่".into(),
+                });
             }
             let mut t = title.clone();
             if let Some(c) = declared_count(&title) {
@@ -507,7 +615,11 @@ fn parse_segment(lines: &[String], offset: usize) -> Option<(Plan, Evidence)> {
         .iter()
         .enumerate()
         .skip(p2_header)
-        .find(|(_, p)| !p.table && (sheet_number(&p.text).is_some() || section_heading(&p.text).is_some_and(|s| s.0 == 1)))
+        .find(|(_, p)| {
+            !p.table
+                && (sheet_number(&p.text).is_some()
+                    || section_heading(&p.text).is_some_and(|s| s.0 == 1))
+        })
         .map(|(i, _)| i)
         .unwrap_or(paras.len());
     let (p2rows, p2dims, years_from_table, p2_last) =
@@ -515,11 +627,19 @@ fn parse_segment(lines: &[String], offset: usize) -> Option<(Plan, Evidence)> {
     let p3_start = p2_header + p2_last + 1;
 
     // --- fiscal years
-    let fiscal_years = fiscal_years_from(&title).or(years_from_table.clone()).or(target_years).unwrap_or_default();
+    let fiscal_years = fiscal_years_from(&title)
+        .or(years_from_table.clone())
+        .or(target_years)
+        .unwrap_or_default();
 
     // --- Part 3 sheets
     let mut mission_titles: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    let sheets = parse_part3(paras.get(p3_start..).unwrap_or(&[]), &mut ev, &mut dim_titles, &mut mission_titles);
+    let sheets = parse_part3(
+        paras.get(p3_start..).unwrap_or(&[]),
+        &mut ev,
+        &mut dim_titles,
+        &mut mission_titles,
+    );
 
     // --- join
     let pairs = align(&p2rows, &sheets);
@@ -561,8 +681,8 @@ fn parse_segment(lines: &[String], offset: usize) -> Option<(Plan, Evidence)> {
     // --- dimensions
     let mut dimensions: Vec<Dimension> = Vec::new();
     for (n, t, missions) in p2dims {
-        let mut cands = dim_titles.get(&n).cloned().unwrap_or_default();
-        let title = pick_title(&t, &mut cands);
+        let cands = dim_titles.get(&n).cloned().unwrap_or_default();
+        let title = pick_title(&t, &cands);
         let ms = missions
             .into_iter()
             .map(|(code, mt)| {
@@ -571,28 +691,50 @@ fn parse_segment(lines: &[String], offset: usize) -> Option<(Plan, Evidence)> {
                 for v in mission_titles.values() {
                     c.extend(v.iter().cloned());
                 }
-                Mission { title: pick_title(&mt, &mut c), code }
+                Mission {
+                    title: pick_title(&mt, &c),
+                    code,
+                }
             })
             .collect();
-        dimensions.push(Dimension { no: n, title, missions: ms });
+        dimensions.push(Dimension {
+            no: n,
+            title,
+            missions: ms,
+        });
     }
     // dimensions that only appear in project sheets
     for p in &projects {
         if p.dimension > 0 && !dimensions.iter().any(|d| d.no == p.dimension) {
-            let title = dim_titles.get(&p.dimension).and_then(|v| v.last().cloned()).unwrap_or_default();
-            dimensions.push(Dimension { no: p.dimension, title, missions: vec![] });
+            let title = dim_titles
+                .get(&p.dimension)
+                .and_then(|v| v.last().cloned())
+                .unwrap_or_default();
+            dimensions.push(Dimension {
+                no: p.dimension,
+                title,
+                missions: vec![],
+            });
         }
     }
     dimensions.sort_by_key(|d| d.no);
 
     ev.fiscal_years = fiscal_years.clone();
-    let plan = Plan { organization, title, fiscal_years, targets, risks, dimensions, projects };
+    let plan = Plan {
+        organization,
+        title,
+        fiscal_years,
+        targets,
+        risks,
+        dimensions,
+        projects,
+    };
     Some((plan, ev))
 }
 
 /// Prefer, among candidates equal to `base` ignoring spaces, the one with the
 /// fewest spaces (stray spaces come from PDF extraction).
-fn pick_title(base: &str, cands: &mut Vec<String>) -> String {
+fn pick_title(base: &str, cands: &[String]) -> String {
     let key = strip_spaces(base);
     let mut best = base.to_string();
     let spaces = |s: &str| s.chars().filter(|c| *c == ' ').count();
@@ -610,7 +752,18 @@ fn pick_title(base: &str, cands: &mut Vec<String>) -> String {
 }
 
 fn find_organization(title: &str, paras: &[Para]) -> String {
-    const PREFIXES: &[&str] = &["องค์การบริหารส่วนจังหวัด", "องค์การบริหารส่วนตำบล", "เทศบาลนคร", "เทศบาลเมือง", "เทศบาลตำบล", "เทศบาล", "อบต.", "อบจ.", "กรุงเทพมหานคร", "เมืองพัทยา"];
+    const PREFIXES: &[&str] = &[
+        "องค์การบริหารส่วนจังหวัด",
+        "องค์การบริหารส่วนตำบล",
+        "เทศบาลนคร",
+        "เทศบาลเมือง",
+        "เทศบาลตำบล",
+        "เทศบาล",
+        "อบต.",
+        "อบจ.",
+        "กรุงเทพมหานคร",
+        "เมืองพัทยา",
+    ];
     let find_in = |s: &str| -> Option<String> {
         let mut best: Option<(usize, &str)> = None;
         for p in PREFIXES {
@@ -622,9 +775,15 @@ fn find_organization(title: &str, paras: &[Para]) -> String {
         }
         let (pos, _) = best?;
         let rest = s.get(pos..)?;
-        let end = rest.find(|c: char| c.is_whitespace() || c == '(' || c == ',').unwrap_or(rest.len());
+        let end = rest
+            .find(|c: char| c.is_whitespace() || c == '(' || c == ',')
+            .unwrap_or(rest.len());
         let org = rest.get(..end)?.to_string();
-        if org.chars().count() > 6 { Some(org) } else { None }
+        if org.chars().count() > 6 {
+            Some(org)
+        } else {
+            None
+        }
     };
     if let Some(o) = find_in(title) {
         return o;
@@ -635,14 +794,21 @@ fn find_organization(title: &str, paras: &[Para]) -> String {
             *counts.entry(o).or_default() += 1;
         }
     }
-    counts.into_iter().max_by_key(|(_, c)| *c).map(|(o, _)| o).unwrap_or_default()
+    counts
+        .into_iter()
+        .max_by_key(|(_, c)| *c)
+        .map(|(o, _)| o)
+        .unwrap_or_default()
 }
 
 fn fiscal_years_from(title: &str) -> Option<Vec<u32>> {
     let p = title.find("พ.ศ.")?;
     let rest = title.get(p + "พ.ศ.".len()..)?.trim_start();
     let (a, rest) = leading_number(rest)?;
-    let rest = rest.trim_start().trim_start_matches(['-', '–', '—']).trim_start();
+    let rest = rest
+        .trim_start()
+        .trim_start_matches(['-', '–', '—'])
+        .trim_start();
     let (b, _) = leading_number(rest)?;
     if (2400..=2700).contains(&a) && a <= b && b - a <= 10 {
         Some((a as u32..=b as u32).collect())
@@ -668,17 +834,27 @@ fn parse_risks(paras: &[Para], ev: &mut Evidence) -> Vec<Risk> {
     let Some(h) = paras.iter().position(|p| {
         p.table && {
             let c = p.cells();
-            c.iter().any(|x| x.contains("ความเสี่ยง")) && c.iter().any(|x| x.contains("มาตรการ") || x.contains("ควบคุม"))
+            c.iter().any(|x| x.contains("ความเสี่ยง"))
+                && c.iter()
+                    .any(|x| x.contains("มาตรการ") || x.contains("ควบคุม"))
         }
     }) else {
         return vec![];
     };
     let header = paras.get(h).map(|p| p.cells()).unwrap_or_default();
-    let find = |pred: &dyn Fn(&str) -> bool, default: usize| header.iter().position(|c| pred(c)).unwrap_or(default);
+    let find = |pred: &dyn Fn(&str) -> bool, default: usize| {
+        header.iter().position(|c| pred(c)).unwrap_or(default)
+    };
     let c_no = find(&|c| c.contains("ลำดับ") || strip_spaces(c) == "ที่", 0);
-    let c_proc = find(&|c| c.contains("ขั้นตอน") || c.contains("กระบวนการ") || c.contains("ภารกิจ"), 1);
+    let c_proc = find(
+        &|c| c.contains("ขั้นตอน") || c.contains("กระบวนการ") || c.contains("ภารกิจ"),
+        1,
+    );
     let c_ctrl = find(&|c| c.contains("มาตรการ") || c.contains("ควบคุม"), 4);
-    let c_level = find(&|c| c.contains("Risk") || c.contains("ระดับ") || c.contains("Score"), 3);
+    let c_level = find(
+        &|c| c.contains("Risk") || c.contains("ระดับ") || c.contains("Score"),
+        3,
+    );
     let c_issue = header
         .iter()
         .enumerate()
@@ -691,12 +867,17 @@ fn parse_risks(paras: &[Para], ev: &mut Evidence) -> Vec<Risk> {
         }
         let cells = p.cells();
         let get = |i: usize| cells.get(i).copied().unwrap_or("");
-        if get(c_proc).contains("ขั้นตอน") && get(c_ctrl).contains("มาตรการ") {
+        if get(c_proc).contains("ขั้นตอน") && get(c_ctrl).contains("มาตรการ")
+        {
             continue; // repeated header
         }
         let no = leading_number(get(c_no).trim()).map(|(n, _)| n as u32);
         let split = |t: &str| -> Vec<String> {
-            split_numbered(t, '.').into_iter().map(|(_, s)| s).filter(|s| !s.is_empty()).collect()
+            split_numbered(t, '.')
+                .into_iter()
+                .map(|(_, s)| s)
+                .filter(|s| !s.is_empty())
+                .collect()
         };
         let controls_numbered = split_numbered(get(c_ctrl), '.');
         match no {
@@ -728,7 +909,11 @@ fn parse_risks(paras: &[Para], ev: &mut Evidence) -> Vec<Risk> {
                         .filter(|s| !s.is_empty())
                         .map(str::to_string)
                         .collect(),
-                    controls: controls_numbered.into_iter().map(|(_, s)| s).filter(|s| !s.is_empty()).collect(),
+                    controls: controls_numbered
+                        .into_iter()
+                        .map(|(_, s)| s)
+                        .filter(|s| !s.is_empty())
+                        .collect(),
                 });
             }
             None => {
@@ -757,7 +942,11 @@ fn parse_targets(paras: &[Para]) -> (Targets, Option<Vec<u32>>) {
             continue;
         }
         let cells = p.cells();
-        let years: Vec<(usize, u32)> = cells.iter().enumerate().filter_map(|(k, c)| years_in(c).map(|y| (k, y))).collect();
+        let years: Vec<(usize, u32)> = cells
+            .iter()
+            .enumerate()
+            .filter_map(|(k, c)| years_in(c).map(|y| (k, y)))
+            .collect();
         if years.len() < 2 {
             continue;
         }
@@ -800,12 +989,21 @@ fn parse_part2(paras: &[Para], ev: &mut Evidence) -> (Vec<P2Row>, P2Dims, Option
     let mut rows: Vec<P2Row> = Vec::new();
     let mut dims: P2Dims = Vec::new();
     let mut last = 0;
-    let Some(header) = paras.first() else { return (rows, dims, None, 0) };
+    let Some(header) = paras.first() else {
+        return (rows, dims, None, 0);
+    };
     let hc = header.cells();
-    let c_dim = hc.iter().position(|c| (c.contains("มิติ") || c.contains("มติ")) && !c.contains("ภารกิจ")).unwrap_or(0);
+    let c_dim = hc
+        .iter()
+        .position(|c| (c.contains("มิติ") || c.contains("มติ")) && !c.contains("ภารกิจ"))
+        .unwrap_or(0);
     let c_mis = hc.iter().position(|c| c.contains("ภารกิจ")).unwrap_or(1);
     let c_proj = hc.iter().position(|c| c.contains("โครงการ")).unwrap_or(2);
-    let year_cols: Vec<(usize, u32)> = hc.iter().enumerate().filter_map(|(k, c)| years_in(c).map(|y| (k, y))).collect();
+    let year_cols: Vec<(usize, u32)> = hc
+        .iter()
+        .enumerate()
+        .filter_map(|(k, c)| years_in(c).map(|y| (k, y)))
+        .collect();
     let year_cols: Vec<usize> = if year_cols.is_empty() {
         (c_proj + 1..c_proj + 6).collect()
     } else {
@@ -826,11 +1024,16 @@ fn parse_part2(paras: &[Para], ev: &mut Evidence) -> (Vec<P2Row>, P2Dims, Option
         let cells = p.cells();
         let get = |i: usize| cells.get(i).copied().unwrap_or("").trim();
         // header rows (first and repeated per page)
-        if cells.iter().any(|c| c.contains("ภารกิจ")) && cells.iter().any(|c| c.contains("โครงการ")) {
+        if cells.iter().any(|c| c.contains("ภารกิจ")) && cells.iter().any(|c| c.contains("โครงการ"))
+        {
             for c in &cells {
                 let s = strip_spaces(c);
                 if s == "มติ" || s.contains("ตามมติ") {
-                    ev.heading_typos.push(HeadingTypo { line: p.line, found: s.clone(), expected: s.replace("มติ", "มิติ") });
+                    ev.heading_typos.push(HeadingTypo {
+                        line: p.line,
+                        found: s.clone(),
+                        expected: s.replace("มติ", "มิติ"),
+                    });
                 }
             }
             last = idx;
@@ -839,7 +1042,10 @@ fn parse_part2(paras: &[Para], ev: &mut Evidence) -> (Vec<P2Row>, P2Dims, Option
         let budgets: Vec<Option<i64>> = year_cols.iter().map(|k| parse_baht(get(*k))).collect();
         let all_blank_budgets = budgets.iter().all(Option::is_none);
         // sub-header row: "งบประมาณ (บาท)"
-        if cells.iter().all(|c| c.trim().is_empty() || c.contains("งบประมาณ") || c.contains("(บาท)")) {
+        if cells
+            .iter()
+            .all(|c| c.trim().is_empty() || c.contains("งบประมาณ") || c.contains("(บาท)"))
+        {
             last = idx;
             continue;
         }
@@ -864,8 +1070,12 @@ fn parse_part2(paras: &[Para], ev: &mut Evidence) -> (Vec<P2Row>, P2Dims, Option
         let mcell = get(c_mis);
         let mstripped = strip_spaces(mcell);
         let pcell = get(c_proj);
-        if mstripped.starts_with("รวม") || (mcell.is_empty() && strip_spaces(pcell).starts_with("รวม")) {
-            let grand = mstripped.contains("ทั้งสิ้น") || mstripped.contains("ทั้งหมด") || strip_spaces(pcell).contains("ทั้งสิ้น");
+        if mstripped.starts_with("รวม")
+            || (mcell.is_empty() && strip_spaces(pcell).starts_with("รวม"))
+        {
+            let grand = mstripped.contains("ทั้งสิ้น")
+                || mstripped.contains("ทั้งหมด")
+                || strip_spaces(pcell).contains("ทั้งสิ้น");
             let dim = if grand { None } else { cur_dim };
             if let Some(c) = declared_count(pcell).or_else(|| {
                 // "จำนวน 2 โครงการ" may sit in the mission cell too
@@ -884,7 +1094,12 @@ fn parse_part2(paras: &[Para], ev: &mut Evidence) -> (Vec<P2Row>, P2Dims, Option
                     dimension: dim,
                     amounts: budgets.clone(),
                     line: p.line,
-                    quote: cells.iter().map(|c| c.trim()).filter(|c| !c.is_empty()).collect::<Vec<_>>().join(" | "),
+                    quote: cells
+                        .iter()
+                        .map(|c| c.trim())
+                        .filter(|c| !c.is_empty())
+                        .collect::<Vec<_>>()
+                        .join(" | "),
                 });
             }
             first_of_row.clear();
@@ -903,10 +1118,20 @@ fn parse_part2(paras: &[Para], ev: &mut Evidence) -> (Vec<P2Row>, P2Dims, Option
                 }
             }
         }
-        let items: Vec<(Option<u32>, String)> = split_numbered(pcell, ')').into_iter().filter(|(_, s)| !s.is_empty()).collect();
+        let items: Vec<(Option<u32>, String)> = split_numbered(pcell, ')')
+            .into_iter()
+            .filter(|(_, s)| !s.is_empty())
+            .collect();
         let mut row_first: Option<usize> = None;
         for (n, name) in items {
-            rows.push(P2Row { line: p.line, dim: cur_dim, mission: cur_mis.clone(), local_no: n, name, budget: None });
+            rows.push(P2Row {
+                line: p.line,
+                dim: cur_dim,
+                mission: cur_mis.clone(),
+                local_no: n,
+                name,
+                budget: None,
+            });
             let i = rows.len() - 1;
             if row_first.is_none() {
                 row_first = Some(i);
@@ -916,7 +1141,10 @@ fn parse_part2(paras: &[Para], ev: &mut Evidence) -> (Vec<P2Row>, P2Dims, Option
         if !all_blank_budgets {
             let vals: Vec<i64> = budgets.iter().map(|b| b.unwrap_or(0)).collect();
             // the first project (of this row, else of the group) without a budget yet
-            let target = first_of_row.iter().copied().find(|i| rows.get(*i).is_some_and(|r| r.budget.is_none()));
+            let target = first_of_row
+                .iter()
+                .copied()
+                .find(|i| rows.get(*i).is_some_and(|r| r.budget.is_none()));
             match target {
                 Some(i) => {
                     if let Some(r) = rows.get_mut(i) {
@@ -945,15 +1173,25 @@ fn parse_part3(
     let mut cur_dim: Option<u32> = None;
     let mut cur_mis: Option<String> = None;
     for p in paras {
-        let text: String = if p.table { collapse_spaces(&p.text.replace('\t', " ")) } else { p.text.clone() };
+        let text: String = if p.table {
+            collapse_spaces(&p.text.replace('\t', " "))
+        } else {
+            p.text.clone()
+        };
         if text.is_empty() {
             continue;
         }
-        let between = sheets.last().is_none_or(|s| s.closed || s.section >= 9 || s.section == 0);
+        let between = sheets
+            .last()
+            .is_none_or(|s| s.closed || s.section >= 9 || s.section == 0);
         if !p.table {
             if let Some((n, title, typo)) = dimension_heading(&text) {
                 if typo {
-                    ev.heading_typos.push(HeadingTypo { line: p.line, found: "มติที่".into(), expected: "มิติที่".into() });
+                    ev.heading_typos.push(HeadingTypo {
+                        line: p.line,
+                        found: "มติที่".into(),
+                        expected: "มิติที่".into(),
+                    });
                 }
                 cur_dim = Some(n);
                 cur_mis = None;
@@ -961,7 +1199,7 @@ fn parse_part3(
                     dim_titles.entry(n).or_default().push(title);
                 }
                 if let Some(s) = sheets.last_mut() {
-                    s.closed = true;
+                    close_sheet(s, p.line);
                 }
                 continue;
             }
@@ -972,21 +1210,21 @@ fn parse_part3(
                         cur_mis = Some(code.clone());
                         mission_titles.entry(code).or_default().push(title);
                         if let Some(s) = sheets.last_mut() {
-                            s.closed = true;
+                            close_sheet(s, p.line);
                         }
                         continue;
                     }
                 }
                 if sub_mission_heading(&text) {
                     if let Some(s) = sheets.last_mut() {
-                        s.closed = true;
+                        close_sheet(s, p.line);
                     }
                     continue;
                 }
             }
             if let Some(n) = sheet_number(&text) {
                 if let Some(s) = sheets.last_mut() {
-                    s.end_line = p.line.saturating_sub(1);
+                    close_sheet(s, p.line);
                 }
                 sheets.push(Sheet {
                     start_line: p.line,
@@ -999,15 +1237,21 @@ fn parse_part3(
             }
             let sec = section_heading(&text).or_else(|| {
                 let (sec, found, expected) = section_heading_typo(&text)?;
-                ev.heading_typos.push(HeadingTypo { line: p.line, found, expected: expected.to_string() });
+                ev.heading_typos.push(HeadingTypo {
+                    line: p.line,
+                    found,
+                    expected: expected.to_string(),
+                });
                 Some((sec, 0, String::new()))
             });
             if let Some((sec, _, content)) = sec {
                 if sec == 1 {
-                    let reuse = sheets.last().is_some_and(|s| s.name_line.is_none() && s.section == 0 && !s.closed);
+                    let reuse = sheets
+                        .last()
+                        .is_some_and(|s| s.name_line.is_none() && s.section == 0 && !s.closed);
                     if !reuse {
                         if let Some(s) = sheets.last_mut() {
-                            s.end_line = p.line.saturating_sub(1);
+                            close_sheet(s, p.line);
                         }
                         sheets.push(Sheet {
                             start_line: p.line,
@@ -1032,7 +1276,12 @@ fn parse_part3(
                     }
                     if sec == 9 {
                         let h = strip_spaces(&text);
-                        s.kpi_mode = if h.contains("ผลลัพธ์") && !h.contains("ผลผลิต") { 2 } else { 1 };
+                        s.kpi_mode = if h.contains("ผลลัพธ์") && !h.contains("ผลผลิต")
+                        {
+                            2
+                        } else {
+                            1
+                        };
                     }
                     if !content.is_empty() {
                         if let Some(c) = s.content.get_mut(sec as usize) {
@@ -1050,17 +1299,23 @@ fn parse_part3(
         if s.section == 9 {
             let st = strip_spaces(&text);
             for (w, mode) in [("ผลผลิต", 1u8), ("ผลลัพธ์", 2u8)] {
-                if st.starts_with(w) && (st.chars().count() <= w.chars().count() + 1 || st.get(w.len()..).is_some_and(|r| r.starts_with(':'))) {
+                if st.starts_with(w)
+                    && (st.chars().count() <= w.chars().count() + 1
+                        || st.get(w.len()..).is_some_and(|r| r.starts_with(':')))
+                {
                     s.kpi_mode = mode;
                 }
             }
-            let is_sub = ["ผลผลิต", "ผลลัพธ์"].iter().any(|w| st.starts_with(w)) && st.chars().count() <= 8;
+            let is_sub =
+                ["ผลผลิต", "ผลลัพธ์"].iter().any(|w| st.starts_with(w)) && st.chars().count() <= 8;
             if is_sub {
                 continue;
             }
-            let inline = ["ผลผลิต", "ผลลัพธ์"]
-                .iter()
-                .find_map(|w| strip_prefix_spaced(&text, w).and_then(|r| r.trim_start().strip_prefix(':')).map(|r| r.trim().to_string()));
+            let inline = ["ผลผลิต", "ผลลัพธ์"].iter().find_map(|w| {
+                strip_prefix_spaced(&text, w)
+                    .and_then(|r| r.trim_start().strip_prefix(':'))
+                    .map(|r| r.trim().to_string())
+            });
             let body = inline.unwrap_or(text.clone());
             if body.is_empty() {
                 continue;
@@ -1078,9 +1333,18 @@ fn parse_part3(
         }
     }
     if let Some(s) = sheets.last_mut() {
-        s.end_line = paras.last().map(|p| p.line).unwrap_or(s.start_line);
+        if !s.closed {
+            s.end_line = paras.last().map(|p| p.line).unwrap_or(s.start_line);
+        }
     }
     sheets
+}
+
+fn close_sheet(s: &mut Sheet, line: usize) {
+    if !s.closed {
+        s.closed = true;
+        s.end_line = line.saturating_sub(1);
+    }
 }
 
 fn join_content(c: &[(usize, String)]) -> Option<String> {
@@ -1109,8 +1373,11 @@ pub(crate) fn kpi_items(c: &[(usize, String)]) -> Vec<(usize, String)> {
     let mut last_numbered = false;
     for (line, t) in c {
         let (m, rest) = strip_marker(t);
-        let attach = last_numbered
-            && (matches!(m, Marker::Bullet | Marker::SubNumbered) || (m == Marker::None && rest.starts_with('(')));
+        // In a numbered list every new item has a number: anything else
+        // (bullets, sub-items, notes, a paragraph split by a page break)
+        // belongs to the numbered item before it.
+        let attach =
+            last_numbered && matches!(m, Marker::Bullet | Marker::SubNumbered | Marker::None);
         if attach {
             if let Some(last) = out.last_mut() {
                 last.1.push(' ');
@@ -1135,7 +1402,10 @@ fn to_kpis(c: &[(usize, String)]) -> Vec<Kpi> {
             out.push(Kpi { text, target: None });
         } else {
             for t in targets {
-                out.push(Kpi { text: text.clone(), target: Some(t) });
+                out.push(Kpi {
+                    text: text.clone(),
+                    target: Some(t),
+                });
             }
         }
     }
@@ -1148,7 +1418,9 @@ fn build_project(no: u32, p2: Option<&P2Row>, sh: Option<&Sheet>, years: &[Strin
         .filter(|n| !n.is_empty())
         .or_else(|| p2.map(|r| r.name.clone()))
         .unwrap_or_default();
-    let kind = kind_of(&name).or_else(|| p2.and_then(|r| kind_of(&r.name))).unwrap_or_default();
+    let kind = kind_of(&name)
+        .or_else(|| p2.and_then(|r| kind_of(&r.name)))
+        .unwrap_or_default();
     let mut budget = BTreeMap::new();
     match p2.and_then(|r| r.budget.as_ref()) {
         Some(b) => {
@@ -1157,24 +1429,50 @@ fn build_project(no: u32, p2: Option<&P2Row>, sh: Option<&Sheet>, years: &[Strin
             }
         }
         None => {
-            let amount = sh.and_then(|s| join_content(&s.content[7])).and_then(|t| parse_baht(&t)).unwrap_or(0);
+            let amount = sh
+                .and_then(|s| join_content(&s.content[7]))
+                .and_then(|t| parse_baht(&t))
+                .unwrap_or(0);
             for y in years {
                 budget.insert(y.clone(), amount);
             }
         }
     }
-    let text_of = |sec: usize| sh.and_then(|s| s.content.get(sec).and_then(|c| join_content(c))).unwrap_or_default();
+    let text_of = |sec: usize| {
+        sh.and_then(|s| s.content.get(sec).and_then(|c| join_content(c)))
+            .unwrap_or_default()
+    };
     Project {
         no,
-        dimension: p2.and_then(|r| r.dim).or_else(|| sh.and_then(|s| s.dim)).unwrap_or(0),
-        mission: p2.and_then(|r| r.mission.clone()).or_else(|| sh.and_then(|s| s.mission.clone())).unwrap_or_default(),
+        dimension: p2
+            .and_then(|r| r.dim)
+            .or_else(|| sh.and_then(|s| s.dim))
+            .unwrap_or(0),
+        mission: p2
+            .and_then(|r| r.mission.clone())
+            .or_else(|| sh.and_then(|s| s.mission.clone()))
+            .unwrap_or_default(),
         kind,
         name,
         budget,
         responsible: sh
-            .map(|s| s.content[8].iter().map(|c| c.1.as_str()).collect::<Vec<_>>().join(", "))
+            .map(|s| {
+                s.content[8]
+                    .iter()
+                    .map(|c| c.1.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            })
             .unwrap_or_default(),
-        rationale: sh.map(|s| s.content[2].iter().map(|c| c.1.as_str()).collect::<Vec<_>>().join("\n")).unwrap_or_default(),
+        rationale: sh
+            .map(|s| {
+                s.content[2]
+                    .iter()
+                    .map(|c| c.1.as_str())
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            })
+            .unwrap_or_default(),
         objectives: sh.map(|s| list_items(&s.content[3])).unwrap_or_default(),
         target_group: text_of(4),
         steps: sh.map(|s| list_items(&s.content[5])).unwrap_or_default(),
@@ -1186,7 +1484,10 @@ fn build_project(no: u32, p2: Option<&P2Row>, sh: Option<&Sheet>, years: &[Strin
 
 /// Normalised name for matching: no spaces, quotes, kind prefix.
 pub(crate) fn name_key(name: &str) -> String {
-    let mut s: String = strip_spaces(name).chars().filter(|c| !"\"“”'‘’()（）".contains(*c)).collect();
+    let mut s: String = strip_spaces(name)
+        .chars()
+        .filter(|c| !"\"“”'‘’()（）".contains(*c))
+        .collect();
     for p in ["โครงการ", "กิจกรรม", "มาตรการ"] {
         if let Some(r) = s.strip_prefix(p) {
             s = r.to_string();
@@ -1202,7 +1503,14 @@ fn align(p2: &[P2Row], sheets: &[Sheet]) -> Vec<(Option<usize>, Option<usize>)> 
     let m = sheets.len();
     if n == 0 || m == 0 || n > 600 || m > 600 {
         let len = n.max(m);
-        return (0..len).map(|i| (if i < n { Some(i) } else { None }, if i < m { Some(i) } else { None })).collect();
+        return (0..len)
+            .map(|i| {
+                (
+                    if i < n { Some(i) } else { None },
+                    if i < m { Some(i) } else { None },
+                )
+            })
+            .collect();
     }
     let ka: Vec<String> = p2.iter().map(|r| name_key(&r.name)).collect();
     let kb: Vec<String> = sheets.iter().map(|s| name_key(&s.name)).collect();

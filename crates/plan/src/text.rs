@@ -180,7 +180,11 @@ pub fn similarity(a: &str, b: &str) -> f64 {
     let x = bigrams(a);
     let y = bigrams(b);
     if x.is_empty() && y.is_empty() {
-        return if strip_spaces(a) == strip_spaces(b) { 1.0 } else { 0.0 };
+        return if strip_spaces(a) == strip_spaces(b) {
+            1.0
+        } else {
+            0.0
+        };
     }
     if x.is_empty() || y.is_empty() {
         return 0.0;
@@ -222,7 +226,10 @@ pub fn split_numbered(text: &str, closer: char) -> Vec<(Option<u32>, String)> {
     let mut i = 0;
     while i < chars.len() {
         let (pos, c) = chars[i];
-        let at_boundary = i == 0 || chars.get(i.wrapping_sub(1)).is_some_and(|(_, p)| p.is_whitespace());
+        let at_boundary = i == 0
+            || chars
+                .get(i.wrapping_sub(1))
+                .is_some_and(|(_, p)| p.is_whitespace());
         if c.is_ascii_digit() && at_boundary {
             let mut j = i;
             while j < chars.len() && chars[j].1.is_ascii_digit() && j - i < 4 {
@@ -272,7 +279,9 @@ pub enum Marker {
 pub fn strip_marker(s: &str) -> (Marker, &str) {
     let mut rest = s.trim_start();
     let mut bullet = false;
-    for b in ['-', '•', '●', '▪', '*', '–', '○', '◦', '\u{F0D8}', '\u{F0B7}', '\u{F0A7}'] {
+    for b in [
+        '-', '•', '●', '▪', '*', '–', '○', '◦', '\u{F0D8}', '\u{F0B7}', '\u{F0A7}',
+    ] {
         if let Some(r) = rest.strip_prefix(b) {
             rest = r.trim_start();
             bullet = true;
@@ -319,7 +328,10 @@ mod tests {
 
     #[test]
     fn spaced_prefix() {
-        assert_eq!(strip_prefix_spaced("ชื่อ โครงการ : ก", "ชื่อโครงการ"), Some(": ก"));
+        assert_eq!(
+            strip_prefix_spaced("ชื่อ โครงการ : ก", "ชื่อโครงการ"),
+            Some(": ก")
+        );
         assert_eq!(strip_prefix_spaced("ชื่อ", "ชื่อโครงการ"), None);
     }
 
