@@ -1,27 +1,40 @@
 //! Prongsai's web layer: server-rendered, Thai-first HTML pages for citizens and staff,
 //! and the JSON API under `/api/v1/`. Handlers are thin: parse, call the store and the
 //! domain, render.
+//!
+//! - [`routes`]: every route in one table, including [`routes::STAFF_ROUTES`], the list
+//!   the authorization tests and `docs/web.md` are checked against.
+//! - [`views`]: HTML pages, one file per page group.
+//! - [`api`]: the JSON API.
+//! - [`middleware`]: security headers, sessions and the staff extractor, CSRF, language.
+//! - [`error`]: the one error type, rendered as a page (or JSON) in the user's language.
+
+pub mod api;
+pub mod cache;
+pub mod error;
+pub mod i18n;
+pub mod middleware;
+pub mod page;
+pub mod queries;
+pub mod routes;
+pub mod totp;
+pub mod views;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::routing::get;
 use prongsai_store::files::BlobStore;
 use prongsai_store::{Db, Keys};
 
+pub use error::Error;
+
 /// Settings the web layer needs beyond the database.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct WebConfig {
     /// Set when Prongsai is served over HTTPS (directly or behind a TLS proxy): turns on
     /// HSTS and `Secure` cookies.
     pub behind_tls: bool,
-}
-
-impl Default for WebConfig {
-    fn default() -> Self {
-        WebConfig { behind_tls: false }
-    }
 }
 
 /// Everything a request handler can reach. Cheap to clone.
@@ -31,17 +44,25 @@ pub struct AppState {
     pub keys: Arc<Keys>,
     pub blobs: Arc<dyn BlobStore>,
     pub config: Arc<WebConfig>,
+    /// Short-lived copies of organizations' public profiles (the public pages' hot path).
+    pub(crate) orgs: Arc<cache::OrgCache>,
 }
 
 impl AppState {
     pub fn new(db: Db, keys: Keys, blobs: Arc<dyn BlobStore>, config: WebConfig) -> AppState {
-        AppState { db, keys: Arc::new(keys), blobs, config: Arc::new(config) }
+        AppState {
+            db,
+            keys: Arc::new(keys),
+            blobs,
+            config: Arc::new(config),
+            orgs: Arc::new(cache::OrgCache::default()),
+        }
     }
 }
 
 /// The whole application's routes.
 pub fn router(state: AppState) -> Router {
-    Router::new().route("/healthz", get(|| async { "ok" })).with_state(state)
+    routes::build(state)
 }
 
 /// Serves until Ctrl-C or SIGTERM, then finishes the requests under way.
@@ -58,7 +79,8 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             s.recv().await;
         }
     };

@@ -1,0 +1,57 @@
+//! HTML pages, one file per page group:
+//! [`public`] (what citizens see), [`auth`] (signing in and out), [`account`] (one's own
+//! password and second factor), [`staff`] (dashboard, divisions, settings) and
+//! [`admin`] (accounts and the audit trail).
+
+pub mod account;
+pub mod admin;
+pub mod auth;
+pub mod public;
+pub mod staff;
+
+use askama::Template;
+use axum::extract::{FromRequest, Request};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use serde::de::DeserializeOwned;
+
+use crate::error::Error;
+
+/// Renders a page with 200 OK.
+pub fn html<T: Template>(t: &T) -> Result<Response, Error> {
+    html_status(StatusCode::OK, t)
+}
+
+/// Renders a page with a status (a form shown again with its error: 422).
+pub fn html_status<T: Template>(status: StatusCode, t: &T) -> Result<Response, Error> {
+    let mut r = Html(t.render()?).into_response();
+    *r.status_mut() = status;
+    // Pages may hold a person's data: never keep them in shared caches.
+    r.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(r)
+}
+
+/// A URL-encoded form. A body that does not parse is a 400 page, not a panic or a
+/// plain-text rejection.
+pub struct Form<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Form<T> {
+    type Rejection = Error;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Error> {
+        match axum::Form::<T>::from_request(req, state).await {
+            Ok(axum::Form(v)) => Ok(Form(v)),
+            Err(rej) if rej.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                Err(Error::BadRequest(crate::key!("error.too_large")))
+            }
+            Err(_) => Err(Error::BadRequest(crate::key!("error.bad_request"))),
+        }
+    }
+}
+
+/// A form's checkbox: present means on.
+pub fn checked(v: &Option<String>) -> bool {
+    v.as_deref()
+        .is_some_and(|s| !s.is_empty() && s != "0" && s != "off")
+}

@@ -1,0 +1,160 @@
+//! The authorization matrix: every staff route × every role (+ a member of another
+//! organization + anonymous). The expectation comes from `Role::allows`, so the table
+//! cannot drift from the permission model.
+
+use std::collections::BTreeSet;
+
+use prongsai_domain::{Permission, Role};
+use prongsai_store::audit::Actor;
+use prongsai_store::users;
+use prongsai_web::routes::{STAFF_ROUTES, StaffRoute, registered};
+
+use crate::helpers::{PASSWORD, TestApp, location};
+
+#[test]
+fn every_staff_route_in_the_router_is_in_the_matrix_table_and_back() {
+    let in_router: BTreeSet<(&str, &str)> = registered()
+        .into_iter()
+        .filter(|(_, p)| p.contains("/staff"))
+        .collect();
+    let in_table: BTreeSet<(&str, &str)> =
+        STAFF_ROUTES.iter().map(|r| (r.method, r.path)).collect();
+    assert_eq!(
+        in_router, in_table,
+        "routes::STAFF_ROUTES and the router disagree"
+    );
+}
+
+#[test]
+fn docs_list_every_staff_route() {
+    let docs = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/web.md"))
+        .expect("docs/web.md");
+    for r in STAFF_ROUTES {
+        let line = format!("`{} {}`", r.method, r.path);
+        assert!(docs.contains(&line), "docs/web.md does not mention {line}");
+    }
+}
+
+/// The form a route needs to succeed, given a fresh counter for unique names.
+fn body(r: &StaffRoute, csrf: &str, division: i64, n: usize) -> Vec<(String, String)> {
+    let mut f = vec![("csrf".to_string(), csrf.to_string())];
+    let mut add = |k: &str, v: String| f.push((k.to_string(), v));
+    match r.path {
+        "/{org}/staff/users" => {
+            add("username", format!("new-user-{n}"));
+            add("display_name", "ผู้ใช้ใหม่".into());
+            add("password", PASSWORD.into());
+            add("role", "officer".into());
+            add("division", division.to_string());
+        }
+        "/{org}/staff/users/{user_id}/role" => {
+            add("role", "officer".into());
+            add("division", division.to_string());
+        }
+        "/{org}/staff/users/{user_id}/password" => add("password", format!("{PASSWORD}-{n}")),
+        "/{org}/staff/divisions" => {
+            add("code", format!("div-{n}"));
+            add("name_th", "กองใหม่".into());
+        }
+        "/{org}/staff/divisions/{division_id}/head" => add("head", String::new()),
+        "/{org}/staff/settings" => {
+            add("name_th", "เทศบาลเมืองทดสอบ".into());
+            add("complaint_deadline_days", "๑๕".into());
+        }
+        _ => {}
+    }
+    f
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Who {
+    Role(Role),
+    OtherOrgAdmin,
+    Anonymous,
+}
+
+#[tokio::test]
+async fn authorization_matrix() {
+    let app = TestApp::spawn().await;
+    let other = app.create_org("otherville", "เทศบาลตำบลอื่น").await;
+    let division = app.divisions[0].id;
+    let target = app.user("target", Role::Officer).await;
+
+    let mut clients = Vec::new();
+    for role in Role::ALL {
+        let u = app
+            .user(&format!("as-{}", role.code().replace('_', "-")), role)
+            .await;
+        let (c, csrf) = app.signed_in(&u).await;
+        clients.push((Who::Role(role), Some((c, csrf))));
+    }
+    let outsider = app.user_in(other.id, "outsider", Role::Admin).await;
+    let (c, csrf) = app.signed_in(&outsider).await;
+    clients.push((Who::OtherOrgAdmin, Some((c, csrf))));
+    clients.push((Who::Anonymous, None));
+    let (anon, _) = app.client();
+
+    let mut n = 0;
+    let mut failures = Vec::new();
+    for route in STAFF_ROUTES {
+        for (who, client) in &clients {
+            n += 1;
+            // Put the target back as it was (a previous row may have removed it).
+            {
+                let mut conn = app.db.pool.acquire().await.expect("conn");
+                users::set_role(
+                    &mut conn,
+                    &app.keys.audit,
+                    app.org.id,
+                    target.id,
+                    Role::Officer,
+                    Some(division),
+                    &Actor::cli(),
+                )
+                .await
+                .expect("reset target");
+            }
+            let path = route
+                .path
+                .replace("{org}", &app.org.slug)
+                .replace("{user_id}", &target.id.to_string())
+                .replace("{division_id}", &division.to_string());
+            let (c, csrf) = match client {
+                Some((c, csrf)) => (c, csrf.as_str()),
+                None => (&anon, ""),
+            };
+            let req = match route.method {
+                "GET" => c.get(app.url(&path)),
+                _ => c.post(app.url(&path)).form(&body(route, csrf, division, n)),
+            };
+            let res = req.send().await.expect("request");
+            let status = res.status().as_u16();
+            let loc = location(&res);
+            let ok = match who {
+                Who::Anonymous => status == 303 && loc.starts_with("/login"),
+                Who::OtherOrgAdmin => status == 403,
+                Who::Role(role) => {
+                    let allowed =
+                        role.allows(Permission::StaffArea) && role.allows(route.permission);
+                    if allowed {
+                        (200..400).contains(&status) && !loc.starts_with("/login")
+                    } else {
+                        status == 403
+                    }
+                }
+            };
+            if !ok {
+                failures.push(format!(
+                    "{} {} as {:?}: {} {}",
+                    route.method, route.path, who, status, loc
+                ));
+            }
+        }
+    }
+    assert!(n >= STAFF_ROUTES.len() * 11);
+    assert!(
+        failures.is_empty(),
+        "authorization matrix failures:\n{}",
+        failures.join("\n")
+    );
+}
