@@ -128,14 +128,26 @@ pub fn verify_chain(
             return Err(ChainBreak { org_id, seq, kind });
         }
         if seq < expect_seq {
-            return Err(ChainBreak { org_id, seq, kind: BreakKind::Inserted });
+            return Err(ChainBreak {
+                org_id,
+                seq,
+                kind: BreakKind::Inserted,
+            });
         }
         let computed = entry_hash(key, &e.prev_hash, &e.fields);
         if computed != e.hash {
-            return Err(ChainBreak { org_id, seq, kind: BreakKind::Edited });
+            return Err(ChainBreak {
+                org_id,
+                seq,
+                kind: BreakKind::Edited,
+            });
         }
         if e.prev_hash != prev {
-            return Err(ChainBreak { org_id, seq, kind: BreakKind::Inserted });
+            return Err(ChainBreak {
+                org_id,
+                seq,
+                kind: BreakKind::Inserted,
+            });
         }
         prev = e.hash;
         expect_seq += 1;
@@ -144,10 +156,18 @@ pub fn verify_chain(
     if let Some((head_seq, head_hash)) = head {
         let last = expect_seq - 1;
         if head_seq > last {
-            return Err(ChainBreak { org_id, seq: last, kind: BreakKind::Truncated });
+            return Err(ChainBreak {
+                org_id,
+                seq: last,
+                kind: BreakKind::Truncated,
+            });
         }
         if head_seq == last && head_hash != prev {
-            return Err(ChainBreak { org_id, seq: last, kind: BreakKind::Edited });
+            return Err(ChainBreak {
+                org_id,
+                seq: last,
+                kind: BreakKind::Edited,
+            });
         }
     }
     Ok(count)
@@ -155,6 +175,7 @@ pub fn verify_chain(
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
     use super::*;
 
     const KEY: &[u8] = b"test key";
@@ -176,7 +197,11 @@ mod tests {
                     after: format!("{{\"n\":{seq}}}"),
                 };
                 let hash = entry_hash(KEY, &prev, &fields);
-                let e = StoredEntry { fields, prev_hash: prev.clone(), hash: hash.clone() };
+                let e = StoredEntry {
+                    fields,
+                    prev_hash: prev.clone(),
+                    hash: hash.clone(),
+                };
                 prev = hash;
                 e
             })

@@ -86,7 +86,12 @@ impl FiscalYear {
     }
 
     pub fn label_en(self) -> String {
-        format!("Fiscal year {} B.E. ({}–{})", self.0, self.ce_end_year() - 1, self.ce_end_year())
+        format!(
+            "Fiscal year {} B.E. ({}–{})",
+            self.0,
+            self.ce_end_year() - 1,
+            self.ce_end_year()
+        )
     }
 
     /// Every fiscal year from `a` to `b` inclusive.
@@ -186,6 +191,7 @@ impl FromStr for ReportingRound {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
     use super::*;
     use time::macros::date;
 
@@ -212,15 +218,27 @@ mod tests {
         assert!("2023".parse::<FiscalYear>().is_err());
         assert!("abc".parse::<FiscalYear>().is_err());
         assert!(serde_json::from_str::<FiscalYear>("1999").is_err());
-        assert_eq!(serde_json::to_string(&FiscalYear::new(2570).unwrap()).unwrap(), "2570");
+        assert_eq!(
+            serde_json::to_string(&FiscalYear::new(2570).unwrap()).unwrap(),
+            "2570"
+        );
     }
 
     #[test]
     fn six_month_round_ends_in_march() {
         let fy = FiscalYear::new(2567).unwrap();
-        assert_eq!(ReportingRound::SixMonths.period_end(fy), date!(2024 - 03 - 31));
-        assert_eq!(ReportingRound::TwelveMonths.period_end(fy), date!(2024 - 09 - 30));
-        assert_eq!("6m".parse::<ReportingRound>(), Ok(ReportingRound::SixMonths));
+        assert_eq!(
+            ReportingRound::SixMonths.period_end(fy),
+            date!(2024 - 03 - 31)
+        );
+        assert_eq!(
+            ReportingRound::TwelveMonths.period_end(fy),
+            date!(2024 - 09 - 30)
+        );
+        assert_eq!(
+            "6m".parse::<ReportingRound>(),
+            Ok(ReportingRound::SixMonths)
+        );
         assert!("9m".parse::<ReportingRound>().is_err());
     }
 }

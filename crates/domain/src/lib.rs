@@ -6,11 +6,20 @@
 //! - [`org`]: organizations (องค์กรปกครองส่วนท้องถิ่น), their types and slugs.
 //! - [`role`]: staff roles and what each may do.
 //! - [`audit`]: the hash chain that makes the audit trail tamper-evident.
+//! - [`complaint`]: general complaints (ร้องทุกข์/ร้องเรียน): states, deadlines, statistics.
+//! - [`corruption_report`]: corruption and misconduct reports (แจ้งเบาะแสการทุจริต):
+//!   workflow, who may see a report, retention, suppressed public statistics.
+//! - [`codes`]: complaint tracking codes and corruption-report receipts.
+//! - [`seal`]: encryption of whistleblower fields at rest, and [`seal::Redacted`].
 
 pub mod audit;
+pub mod codes;
+pub mod complaint;
+pub mod corruption_report;
 pub mod fiscal;
 pub mod org;
 pub mod role;
+pub mod seal;
 pub mod thai;
 
 pub use fiscal::{FiscalYear, ReportingRound};

@@ -63,7 +63,8 @@ impl OrgType {
     /// Guesses the type from a Thai organization name ("เทศบาลเมืองฉะเชิงเทรา").
     pub fn from_thai_name(name: &str) -> Option<OrgType> {
         let n: String = name.chars().filter(|c| !c.is_whitespace()).collect();
-        if n.starts_with("องค์การบริหารส่วนจังหวัด") || n.starts_with("อบจ.") {
+        if n.starts_with("องค์การบริหารส่วนจังหวัด") || n.starts_with("อบจ.")
+        {
             Some(OrgType::Provincial)
         } else if n.starts_with("เทศบาลนคร") {
             Some(OrgType::CityMunicipality)
@@ -71,7 +72,8 @@ impl OrgType {
             Some(OrgType::TownMunicipality)
         } else if n.starts_with("เทศบาลตำบล") {
             Some(OrgType::SubdistrictMunicipality)
-        } else if n.starts_with("องค์การบริหารส่วนตำบล") || n.starts_with("อบต.") {
+        } else if n.starts_with("องค์การบริหารส่วนตำบล") || n.starts_with("อบต.")
+        {
             Some(OrgType::Subdistrict)
         } else {
             None
@@ -102,8 +104,21 @@ impl FromStr for OrgType {
 
 /// Path segments that can never be an organization's slug.
 pub const RESERVED_SLUGS: &[&str] = &[
-    "api", "open311", "static", "staff", "login", "logout", "healthz", "admin", "assets",
-    "favicon.ico", "robots.txt", "lang", "account", "national", "search",
+    "api",
+    "open311",
+    "static",
+    "staff",
+    "login",
+    "logout",
+    "healthz",
+    "admin",
+    "assets",
+    "favicon.ico",
+    "robots.txt",
+    "lang",
+    "account",
+    "national",
+    "search",
 ];
 
 /// An organization's URL name: 2–63 characters of lowercase ASCII letters, digits and
@@ -174,7 +189,16 @@ mod tests {
     fn slugs() {
         assert!(Slug::parse("chachoengsao").is_ok());
         assert!(Slug::parse("ban-pho-2").is_ok());
-        for bad in ["", "a", "Chachoengsao", "1abc", "api", "a b", "ฉะเชิงเทรา", "abc-"] {
+        for bad in [
+            "",
+            "a",
+            "Chachoengsao",
+            "1abc",
+            "api",
+            "a b",
+            "ฉะเชิงเทรา",
+            "abc-",
+        ] {
             assert!(Slug::parse(bad).is_err(), "{bad:?} should be refused");
         }
     }
@@ -190,7 +214,10 @@ mod tests {
             Some(OrgType::Subdistrict)
         );
         assert_eq!("อบต.".parse::<OrgType>(), Ok(OrgType::Subdistrict));
-        assert_eq!("เทศบาลนคร".parse::<OrgType>(), Ok(OrgType::CityMunicipality));
+        assert_eq!(
+            "เทศบาลนคร".parse::<OrgType>(),
+            Ok(OrgType::CityMunicipality)
+        );
         assert!("city".parse::<OrgType>().is_err());
     }
 }

@@ -16,16 +16,46 @@ pub const BANGKOK: UtcOffset = match UtcOffset::from_hms(7, 0, 0) {
 };
 
 pub const MONTHS_TH: [&str; 12] = [
-    "มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน", "กรกฎาคม", "สิงหาคม",
-    "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม",
+    "มกราคม",
+    "กุมภาพันธ์",
+    "มีนาคม",
+    "เมษายน",
+    "พฤษภาคม",
+    "มิถุนายน",
+    "กรกฎาคม",
+    "สิงหาคม",
+    "กันยายน",
+    "ตุลาคม",
+    "พฤศจิกายน",
+    "ธันวาคม",
 ];
 pub const MONTHS_TH_SHORT: [&str; 12] = [
-    "ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.",
+    "ม.ค.",
+    "ก.พ.",
+    "มี.ค.",
+    "เม.ย.",
+    "พ.ค.",
+    "มิ.ย.",
+    "ก.ค.",
+    "ส.ค.",
+    "ก.ย.",
+    "ต.ค.",
+    "พ.ย.",
     "ธ.ค.",
 ];
 pub const MONTHS_EN: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ];
 
 /// Replaces Thai digits ๐–๙ with ASCII 0–9; every other character is kept.
@@ -166,7 +196,12 @@ pub fn format_datetime_th(t: OffsetDateTime) -> String {
 /// A UTC instant shown in Bangkok time, English form.
 pub fn format_datetime_en(t: OffsetDateTime) -> String {
     let l = to_bangkok(t);
-    format!("{} {:02}:{:02}", format_date_en(l.date()), l.hour(), l.minute())
+    format!(
+        "{} {:02}:{:02}",
+        format_date_en(l.date()),
+        l.hour(),
+        l.minute()
+    )
 }
 
 /// Parses a date typed as `YYYY-MM-DD` or `DD/MM/YYYY`, in Thai or Arabic digits. A year
