@@ -8,12 +8,16 @@
 //!   frozen header, `#,##0` baht, SUM totals with cached values).
 //! - [`report`]: the model ([`ReportDoc`], [`ReportTable`], [`Column`]) that the
 //!   reporting-round export fills, with [`to_pdf`] and [`to_xlsx`].
+//! - [`rounds`]: a reporting round's report (summary by dimension, the Part 2 table
+//!   with results) as that model; [`eplannacc`]: the e-PlanNACC export (CSV, XLSX).
 //!
 //! See `docs/documents.md`.
 
+pub mod eplannacc;
 pub mod font;
 pub mod pdf;
 pub mod report;
+pub mod rounds;
 pub(crate) mod text;
 pub mod xlsx;
 

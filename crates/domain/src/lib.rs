@@ -10,6 +10,14 @@
 //! - [`corruption_report`]: corruption and misconduct reports (แจ้งเบาะแสการทุจริต):
 //!   workflow, who may see a report, retention, suppressed public statistics.
 //! - [`codes`]: complaint tracking codes and corruption-report receipts.
+//! - [`ita`]: ITA scores against the plan's targets; corruption cases against the
+//!   reduction targets.
+//! - [`national`]: the 76 provinces, for installation-wide summaries.
+//! - [`risk`]: the corruption risk register's matrix (likelihood × impact → level).
+//! - [`procurement`]: e-GP methods, แบบ สขร.1, the yearly procurement analysis, red
+//!   flags, Thai ID check digits and name matching for conflicts of interest.
+//! - [`progress`]: a project's yearly progress: status, reasons, approval, KPI results.
+//! - [`reports`]: the 6- and 12-month round report, added up per dimension.
 //! - [`seal`]: encryption of whistleblower fields at rest, and [`seal::Redacted`].
 
 pub mod audit;
@@ -17,7 +25,13 @@ pub mod codes;
 pub mod complaint;
 pub mod corruption_report;
 pub mod fiscal;
+pub mod ita;
+pub mod national;
 pub mod org;
+pub mod procurement;
+pub mod progress;
+pub mod reports;
+pub mod risk;
 pub mod role;
 pub mod seal;
 pub mod thai;

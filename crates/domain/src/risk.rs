@@ -23,7 +23,12 @@ pub enum RiskLevel {
 
 impl RiskLevel {
     /// Highest first, as registers and legends list them.
-    pub const ALL: [RiskLevel; 4] = [RiskLevel::VeryHigh, RiskLevel::High, RiskLevel::Medium, RiskLevel::Low];
+    pub const ALL: [RiskLevel; 4] = [
+        RiskLevel::VeryHigh,
+        RiskLevel::High,
+        RiskLevel::Medium,
+        RiskLevel::Low,
+    ];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -62,7 +67,12 @@ impl RiskLevel {
     pub fn highest_named<S: AsRef<str>>(cells: &[S]) -> Option<RiskLevel> {
         let mut best: Option<RiskLevel> = None;
         for cell in cells {
-            let mut rest: String = cell.as_ref().chars().filter(|c| !c.is_whitespace()).collect::<String>().to_lowercase();
+            let mut rest: String = cell
+                .as_ref()
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect::<String>()
+                .to_lowercase();
             // Longest words first, each occurrence consumed so "สูงมาก" is not also "สูง".
             for (word, level) in [
                 ("สูงมาก", RiskLevel::VeryHigh),
@@ -104,7 +114,7 @@ pub struct Score(u8);
 
 impl Score {
     pub fn new(v: i64) -> Option<Score> {
-        (1..=5).contains(&v).then(|| Score(v as u8))
+        (1..=5).contains(&v).then_some(Score(v as u8))
     }
 
     pub fn get(self) -> u8 {
@@ -137,19 +147,35 @@ pub struct RiskMatrix {
 
 impl Default for RiskMatrix {
     fn default() -> Self {
-        RiskMatrix { medium_from: 4, high_from: 9, very_high_from: 15 }
+        RiskMatrix {
+            medium_from: 4,
+            high_from: 9,
+            very_high_from: 15,
+        }
     }
 }
 
 impl RiskMatrix {
     /// A matrix whose thresholds rise strictly within 2–25.
-    pub fn new(medium_from: i64, high_from: i64, very_high_from: i64) -> Result<RiskMatrix, String> {
-        if !(2 <= medium_from && medium_from < high_from && high_from < very_high_from && very_high_from <= 25) {
+    pub fn new(
+        medium_from: i64,
+        high_from: i64,
+        very_high_from: i64,
+    ) -> Result<RiskMatrix, String> {
+        if !(2 <= medium_from
+            && medium_from < high_from
+            && high_from < very_high_from
+            && very_high_from <= 25)
+        {
             return Err(format!(
                 "thresholds must rise within 2–25: medium {medium_from}, high {high_from}, very high {very_high_from}"
             ));
         }
-        Ok(RiskMatrix { medium_from: medium_from as u8, high_from: high_from as u8, very_high_from: very_high_from as u8 })
+        Ok(RiskMatrix {
+            medium_from: medium_from as u8,
+            high_from: high_from as u8,
+            very_high_from: very_high_from as u8,
+        })
     }
 
     /// The level of a cell.
@@ -186,10 +212,17 @@ impl RiskMatrix {
 pub fn name_core(s: &str) -> String {
     let t = s.trim();
     // Drop a leading list number ("๑.", "2)", "(3)").
-    let t = t.trim_start_matches(|c: char| c == '(' || c.is_ascii_digit() || ('๐'..='๙').contains(&c));
+    let t =
+        t.trim_start_matches(|c: char| c == '(' || c.is_ascii_digit() || ('๐'..='๙').contains(&c));
     let t = t.trim_start_matches(['.', ')', ' ']);
     t.chars()
-        .filter(|c| !c.is_whitespace() && !matches!(c, '"' | '“' | '”' | '\'' | '‘' | '’' | '(' | ')' | '.' | ',' | '-' | '–'))
+        .filter(|c| {
+            !c.is_whitespace()
+                && !matches!(
+                    c,
+                    '"' | '“' | '”' | '\'' | '‘' | '’' | '(' | ')' | '.' | ',' | '-' | '–'
+                )
+        })
         .collect::<String>()
         .to_lowercase()
 }
@@ -222,11 +255,31 @@ fn dice(a: &str, b: &str) -> f64 {
     (2 * common) as f64 / (x.len() + y.len()) as f64
 }
 
-/// How close a control measure's text is to a project's name, 0–1. Equal cores are 1;
-/// one containing the other (a control that abbreviates or extends the name) is 0.9;
-/// otherwise the bigram similarity.
-pub fn name_similarity(control: &str, project: &str) -> f64 {
-    let (a, b) = (name_core(control), name_core(project));
+/// Words that stand for the organization itself, dropped before comparing: a plan's
+/// risk table says "ของหน่วยงาน" where its project says "ของเทศบาลเมือง…".
+const SELF_WORDS: [&str; 2] = ["องค์กรปกครองส่วนท้องถิ่น", "หน่วยงาน"];
+
+/// [`name_core`] without the organization's own name(s) (`org_names`) and the generic
+/// words that stand for it.
+fn core_without(s: &str, org_names: &[&str]) -> String {
+    let mut t = name_core(s);
+    for n in org_names.iter().copied().chain(SELF_WORDS) {
+        let n = name_core(n);
+        if n.chars().count() >= 4 {
+            t = t.replace(&format!("ของ{n}"), "").replace(&n, "");
+        }
+    }
+    t
+}
+
+/// How close a control measure's text is to a project's name, 0–1, ignoring the
+/// organization's name. Equal cores are 1; one containing the other (a control that
+/// abbreviates or extends the name) is 0.9; otherwise the bigram similarity.
+pub fn name_similarity(control: &str, project: &str, org_names: &[&str]) -> f64 {
+    let (a, b) = (
+        core_without(control, org_names),
+        core_without(project, org_names),
+    );
     if a.is_empty() || b.is_empty() {
         return 0.0;
     }
@@ -244,11 +297,17 @@ pub fn name_similarity(control: &str, project: &str) -> f64 {
 pub const LINK_THRESHOLD: f64 = 0.72;
 
 /// The project (by key) a control measure names, when one is close enough: the most
-/// similar name at or above [`LINK_THRESHOLD`]; ties go to the first listed.
-pub fn match_control<'a, K: Copy>(control: &str, projects: impl IntoIterator<Item = (K, &'a str)>) -> Option<K> {
+/// similar name at or above [`LINK_THRESHOLD`]; ties go to the first listed. Controls
+/// that no project carries out stay unlinked: real plans have them, and the register
+/// shows them so that someone notices.
+pub fn match_control<'a, K: Copy>(
+    control: &str,
+    projects: impl IntoIterator<Item = (K, &'a str)>,
+    org_names: &[&str],
+) -> Option<K> {
     let mut best: Option<(f64, K)> = None;
     for (key, name) in projects {
-        let s = name_similarity(control, name);
+        let s = name_similarity(control, name, org_names);
         if s >= LINK_THRESHOLD && best.as_ref().is_none_or(|(b, _)| s > *b) {
             best = Some((s, key));
         }
@@ -297,8 +356,16 @@ mod tests {
     #[test]
     fn grid_is_drawn_likelihood_down_impact_across() {
         let g = RiskMatrix::default().grid();
-        assert_eq!(g[0][4], RiskLevel::VeryHigh, "likelihood 5 × impact 5, top right");
-        assert_eq!(g[4][0], RiskLevel::Low, "likelihood 1 × impact 1, bottom left");
+        assert_eq!(
+            g[0][4],
+            RiskLevel::VeryHigh,
+            "likelihood 5 × impact 5, top right"
+        );
+        assert_eq!(
+            g[4][0],
+            RiskLevel::Low,
+            "likelihood 1 × impact 1, bottom left"
+        );
         assert_eq!(g[2][2], RiskLevel::High, "3 × 3");
         let count = |lv| g.iter().flatten().filter(|c| **c == lv).count();
         assert_eq!(count(RiskLevel::Low), 5); // 1×1 1×2 2×1 1×3 3×1
@@ -315,11 +382,27 @@ mod tests {
 
     #[test]
     fn plan_level_words_map_to_the_highest_level_and_its_default_cell() {
-        assert_eq!(RiskLevel::highest_named(&["ปานกลาง"]), Some(RiskLevel::Medium));
-        assert_eq!(RiskLevel::highest_named(&["สูง", "ปานกลาง"]), Some(RiskLevel::High));
-        assert_eq!(RiskLevel::highest_named(&["สูง ปานกลาง"]), Some(RiskLevel::High));
-        assert_eq!(RiskLevel::highest_named(&["ปาน กลาง"]), Some(RiskLevel::Medium), "PDF spaces");
-        assert_eq!(RiskLevel::highest_named(&["สูงมาก"]), Some(RiskLevel::VeryHigh));
+        assert_eq!(
+            RiskLevel::highest_named(&["ปานกลาง"]),
+            Some(RiskLevel::Medium)
+        );
+        assert_eq!(
+            RiskLevel::highest_named(&["สูง", "ปานกลาง"]),
+            Some(RiskLevel::High)
+        );
+        assert_eq!(
+            RiskLevel::highest_named(&["สูง ปานกลาง"]),
+            Some(RiskLevel::High)
+        );
+        assert_eq!(
+            RiskLevel::highest_named(&["ปาน กลาง"]),
+            Some(RiskLevel::Medium),
+            "PDF spaces"
+        );
+        assert_eq!(
+            RiskLevel::highest_named(&["สูงมาก"]),
+            Some(RiskLevel::VeryHigh)
+        );
         assert_eq!(RiskLevel::highest_named(&["ต่ำ"]), Some(RiskLevel::Low));
         assert_eq!(RiskLevel::highest_named(&["High"]), Some(RiskLevel::High));
         assert_eq!(RiskLevel::highest_named::<&str>(&[]), None);
@@ -337,14 +420,36 @@ mod tests {
         let projects = [
             (1, "โครงการส่งเสริมการบริหารงานตามหลักธรรมาภิบาลเพื่อป้องกันการทุจริต"),
             (2, "มาตรการ “NO Gift Policy” ของเทศบาลเมืองฉะเชิงเทรา"),
-            (3, "โครงการพัฒนาระบบการให้บริการประชาชนผ่านระบบอิเล็กทรอนิกส์ (E-Service)"),
+            (
+                3,
+                "โครงการพัฒนาระบบการให้บริการประชาชนผ่านระบบอิเล็กทรอนิกส์ (E-Service)",
+            ),
             (4, "กิจกรรมวิเคราะห์ผลการจัดซื้อจัดจ้างประจำปี"),
+            (5, "มาตรการป้องกันผลประโยชน์ทับซ้อนของเทศบาลเมืองฉะเชิงเทรา"),
+            (6, "โครงการเสริมสร้างความโปร่งใสในการบริหารงบประมาณ"),
         ];
-        let m = |c: &str| match_control(c, projects.iter().map(|(k, n)| (*k, *n)));
-        assert_eq!(m("๑. โครงการส่งเสริมการบริหารงาน ตามหลักธรรมาภิบาลเพื่อป้องกันการ ทุจริต"), Some(1));
+        let org = ["เทศบาลเมืองฉะเชิงเทรา"];
+        let m = |c: &str| match_control(c, projects.iter().map(|(k, n)| (*k, *n)), &org);
+        assert_eq!(
+            m("๑. โครงการส่งเสริมการบริหารงาน ตามหลักธรรมาภิบาลเพื่อป้องกันการ ทุจริต"),
+            Some(1)
+        );
         assert_eq!(m("มาตรการ NO Gift Policy"), Some(2));
-        assert_eq!(m("โครงการพัฒนาระบบการ ให้บริการประชาชนผ่านระบบ อิเล็กทรอนิกส์ (E-Service)"), Some(3));
+        assert_eq!(
+            m("โครงการพัฒนาระบบการ ให้บริการประชาชนผ่านระบบ อิเล็กทรอนิกส์ (E-Service)"),
+            Some(3)
+        );
         assert_eq!(m("กิจกรรมวิเคราะห์ผลการจัดซื้อจัด จ้างประจำปี"), Some(4));
+        assert_eq!(
+            m("มาตรการป้องกันผลประโยชน์ ทับซ้อนของหน่วยงาน"),
+            Some(5),
+            "the org's name ~ หน่วยงาน"
+        );
+        assert_eq!(
+            m("มาตรการสร้างความโปร่งใสในการ บริหารงานบุคคล"),
+            None,
+            "similar words, another measure"
+        );
         assert_eq!(m("โครงการปลูกต้นไม้ริมถนน"), None);
         assert_eq!(m(""), None);
     }

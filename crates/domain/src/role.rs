@@ -53,14 +53,27 @@ pub enum Permission {
     ApproveDivision,
     /// Submit and lock a reporting round.
     SubmitRound,
+    /// See the plan's yearly progress and the round reports: those who record and
+    /// approve it, and, read-only, those who see every division's work.
+    ViewProgress,
     /// Handle general complaints.
     HandleComplaints,
+    /// See the complaint queue and cases: those who handle them, and, read-only, those
+    /// who see every division's work.
+    ViewComplaints,
     /// Read and handle corruption reports. Only integrity officers.
     HandleCorruptionReports,
     /// Draft items for the public information centre.
     DraftInformation,
     /// Publish items to the public information centre.
     PublishInformation,
+    /// Record spending and procurement plans and procurement records (supplies officers,
+    /// heads, the clerk).
+    ManageProcurement,
+    /// Record spending checks of disbursements (project 12): internal audit and heads.
+    CheckSpending,
+    /// See conflict-of-interest matches and clear or confirm them (project 11).
+    ReviewConflicts,
 }
 
 impl Role {
@@ -98,10 +111,15 @@ impl Role {
             EditOwnDivision => matches!(self, Officer | DivisionHead),
             ApproveDivision => matches!(self, DivisionHead),
             SubmitRound => matches!(self, Clerk),
+            ViewProgress => self.allows(EditOwnDivision) || self.allows(ViewAllWork),
             HandleComplaints => matches!(self, Officer | DivisionHead | Clerk),
+            ViewComplaints => self.allows(HandleComplaints) || self.allows(ViewAllWork),
             HandleCorruptionReports => matches!(self, IntegrityOfficer),
             DraftInformation => matches!(self, Officer | DivisionHead | Clerk),
             PublishInformation => matches!(self, DivisionHead | Clerk),
+            ManageProcurement => matches!(self, Officer | DivisionHead | Clerk),
+            CheckSpending => matches!(self, InternalAuditor | DivisionHead | Clerk),
+            ReviewConflicts => matches!(self, DivisionHead | Clerk | InternalAuditor),
         }
     }
 

@@ -9,6 +9,7 @@
 //! # Ok::<(), prongsai_plan::PlanError>(())
 //! ```
 
+pub mod diff;
 mod docx;
 mod error;
 pub mod evidence;

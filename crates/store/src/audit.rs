@@ -3,7 +3,9 @@
 //! Every change made by staff is recorded in the same transaction as the change, with
 //! who, what, when and the state before and after.
 
-use prongsai_domain::audit::{AuditFields, ChainBreak, GENESIS, StoredEntry, entry_hash, verify_chain};
+use prongsai_domain::audit::{
+    AuditFields, ChainBreak, GENESIS, StoredEntry, entry_hash, verify_chain,
+};
 use serde::Serialize;
 use sqlx::{AnyConnection, Row};
 
@@ -20,13 +22,22 @@ pub struct Actor {
 
 impl Actor {
     pub fn user(id: i64, username: &str) -> Actor {
-        Actor { id, label: username.to_string() }
+        Actor {
+            id,
+            label: username.to_string(),
+        }
     }
     pub fn cli() -> Actor {
-        Actor { id: 0, label: "cli".into() }
+        Actor {
+            id: 0,
+            label: "cli".into(),
+        }
     }
     pub fn system() -> Actor {
-        Actor { id: 0, label: "system".into() }
+        Actor {
+            id: 0,
+            label: "system".into(),
+        }
     }
 }
 
@@ -56,7 +67,17 @@ pub async fn record(
     before: String,
     after: String,
 ) -> Result<i64> {
-    record_at(conn, key, org_id, actor, change, before, after, crate::now_ms()).await
+    record_at(
+        conn,
+        key,
+        org_id,
+        actor,
+        change,
+        before,
+        after,
+        crate::now_ms(),
+    )
+    .await
 }
 
 /// [`record`] with an explicit time (imports keep the original times).
@@ -164,7 +185,12 @@ const COLS: &str = "org_id, seq, at_ms, actor_id, actor, action, entity, entity_
                     before_json, after_json, prev_hash, hash";
 
 /// The newest entries of an organization's trail, newest first.
-pub async fn recent(conn: &mut AnyConnection, org_id: i64, limit: i64, before_seq: Option<i64>) -> Result<Vec<Entry>> {
+pub async fn recent(
+    conn: &mut AnyConnection,
+    org_id: i64,
+    limit: i64,
+    before_seq: Option<i64>,
+) -> Result<Vec<Entry>> {
     let rows = sqlx::query(&format!(
         "SELECT {COLS} FROM audit_log WHERE org_id = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3"
     ))
@@ -209,17 +235,23 @@ pub async fn verify_all(conn: &mut AnyConnection, key: &[u8]) -> Result<VerifyRe
     )
     .fetch_all(&mut *conn)
     .await?;
-    let mut report = VerifyReport { chains: 0, entries: 0, first_break: None };
+    let mut report = VerifyReport {
+        chains: 0,
+        entries: 0,
+        first_break: None,
+    };
     for (org_id,) in orgs {
         let head: Option<(i64, String)> =
             sqlx::query_as("SELECT seq, hash FROM audit_heads WHERE org_id = $1")
                 .bind(org_id)
                 .fetch_optional(&mut *conn)
                 .await?;
-        let rows = sqlx::query(&format!("SELECT {COLS} FROM audit_log WHERE org_id = $1 ORDER BY seq"))
-            .bind(org_id)
-            .fetch_all(&mut *conn)
-            .await?;
+        let rows = sqlx::query(&format!(
+            "SELECT {COLS} FROM audit_log WHERE org_id = $1 ORDER BY seq"
+        ))
+        .bind(org_id)
+        .fetch_all(&mut *conn)
+        .await?;
         let entries = rows.iter().map(stored).collect::<Result<Vec<_>>>()?;
         report.chains += 1;
         match verify_chain(key, org_id, entries, head) {

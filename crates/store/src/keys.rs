@@ -36,7 +36,11 @@ impl Keys {
 
     /// Fixed keys for tests.
     pub fn for_tests() -> Keys {
-        Keys { audit: vec![1; 32], cookie: vec![2; 32], reports: vec![3; 32] }
+        Keys {
+            audit: vec![1; 32],
+            cookie: vec![2; 32],
+            reports: vec![3; 32],
+        }
     }
 }
 
@@ -46,7 +50,9 @@ fn load_one(dir: &Path, name: &str, env: &str) -> Result<Vec<u8>> {
             .decode(hex.trim().as_bytes())
             .map_err(|_| StoreError::Invalid(format!("{env} must be hex")))?;
         if k.len() < 32 {
-            return Err(StoreError::Invalid(format!("{env} must hold at least 32 bytes (64 hex digits)")));
+            return Err(StoreError::Invalid(format!(
+                "{env} must hold at least 32 bytes (64 hex digits)"
+            )));
         }
         return Ok(k);
     }

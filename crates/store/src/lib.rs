@@ -11,12 +11,30 @@
 //! [`backup`] and [`transfer`] (moving an organization between installations).
 
 pub mod audit;
+pub mod backup;
+pub mod dashboard;
+pub mod complaints;
+pub mod corruption_reports;
 pub mod db;
 pub mod error;
 pub mod files;
+pub mod generate;
+pub mod group_commit;
+pub mod ita;
 pub mod keys;
+pub mod mail_outbox;
+pub mod national;
+pub mod open311_keys;
 pub mod orgs;
+pub mod plans;
+pub mod procurement;
+pub mod procurement_demo;
+pub mod progress;
+pub mod risk;
+pub mod rounds;
+pub mod schema;
 pub mod sessions;
+pub mod transfer;
 pub mod users;
 
 pub use db::{Backend, Db, Tx};

@@ -80,10 +80,14 @@ fn org_from_row(r: &AnyRow) -> Result<Organization> {
 
 fn check_name(name_th: &str) -> Result<()> {
     if name_th.trim().is_empty() {
-        return Err(StoreError::Invalid("the Thai name (name_th) is required".into()));
+        return Err(StoreError::Invalid(
+            "the Thai name (name_th) is required".into(),
+        ));
     }
     if name_th.chars().count() > 200 {
-        return Err(StoreError::Invalid("the Thai name is longer than 200 characters".into()));
+        return Err(StoreError::Invalid(
+            "the Thai name is longer than 200 characters".into(),
+        ));
     }
     Ok(())
 }
@@ -122,7 +126,11 @@ pub async fn create(
         audit_key,
         0,
         actor,
-        Change { action: "org.create", entity: "organization", entity_id: org.id.to_string() },
+        Change {
+            action: "org.create",
+            entity: "organization",
+            entity_id: org.id.to_string(),
+        },
         "null".into(),
         snapshot(Some(&org)),
     )
@@ -131,18 +139,22 @@ pub async fn create(
 }
 
 pub async fn by_slug(conn: &mut AnyConnection, slug: &str) -> Result<Option<Organization>> {
-    let row = sqlx::query(&format!("SELECT {ORG_COLS} FROM organizations WHERE slug = $1"))
-        .bind(slug)
-        .fetch_optional(&mut *conn)
-        .await?;
+    let row = sqlx::query(&format!(
+        "SELECT {ORG_COLS} FROM organizations WHERE slug = $1"
+    ))
+    .bind(slug)
+    .fetch_optional(&mut *conn)
+    .await?;
     row.as_ref().map(org_from_row).transpose()
 }
 
 pub async fn by_id(conn: &mut AnyConnection, id: i64) -> Result<Option<Organization>> {
-    let row = sqlx::query(&format!("SELECT {ORG_COLS} FROM organizations WHERE id = $1"))
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await?;
+    let row = sqlx::query(&format!(
+        "SELECT {ORG_COLS} FROM organizations WHERE id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?;
     row.as_ref().map(org_from_row).transpose()
 }
 
@@ -168,7 +180,11 @@ pub async fn count(conn: &mut AnyConnection) -> Result<i64> {
 /// The only organization, when the installation has exactly one.
 pub async fn sole(conn: &mut AnyConnection) -> Result<Option<Organization>> {
     let orgs = list(conn, 2, 0).await?;
-    Ok(if orgs.len() == 1 { orgs.into_iter().next() } else { None })
+    Ok(if orgs.len() == 1 {
+        orgs.into_iter().next()
+    } else {
+        None
+    })
 }
 
 /// Updates the profile, recorded in the organization's audit chain.
@@ -181,7 +197,9 @@ pub async fn update_profile(
 ) -> Result<Organization> {
     check_name(&p.name_th)?;
     if !(1..=365).contains(&p.complaint_deadline_days) {
-        return Err(StoreError::Invalid("complaint deadline must be 1–365 days".into()));
+        return Err(StoreError::Invalid(
+            "complaint deadline must be 1–365 days".into(),
+        ));
     }
     let before = by_id(conn, org_id)
         .await?
@@ -211,7 +229,11 @@ pub async fn update_profile(
         audit_key,
         org_id,
         actor,
-        Change { action: "org.update", entity: "organization", entity_id: org_id.to_string() },
+        Change {
+            action: "org.update",
+            entity: "organization",
+            entity_id: org_id.to_string(),
+        },
         snapshot(Some(&before)),
         snapshot(Some(&after)),
     )
@@ -257,20 +279,28 @@ pub async fn divisions(conn: &mut AnyConnection, org_id: i64) -> Result<Vec<Divi
 }
 
 pub async fn division(conn: &mut AnyConnection, org_id: i64, id: i64) -> Result<Option<Division>> {
-    let row = sqlx::query(&format!("SELECT {DIV_COLS} FROM divisions WHERE org_id = $1 AND id = $2"))
-        .bind(org_id)
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await?;
+    let row = sqlx::query(&format!(
+        "SELECT {DIV_COLS} FROM divisions WHERE org_id = $1 AND id = $2"
+    ))
+    .bind(org_id)
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?;
     row.as_ref().map(div_from_row).transpose()
 }
 
-pub async fn division_by_code(conn: &mut AnyConnection, org_id: i64, code: &str) -> Result<Option<Division>> {
-    let row = sqlx::query(&format!("SELECT {DIV_COLS} FROM divisions WHERE org_id = $1 AND code = $2"))
-        .bind(org_id)
-        .bind(code)
-        .fetch_optional(&mut *conn)
-        .await?;
+pub async fn division_by_code(
+    conn: &mut AnyConnection,
+    org_id: i64,
+    code: &str,
+) -> Result<Option<Division>> {
+    let row = sqlx::query(&format!(
+        "SELECT {DIV_COLS} FROM divisions WHERE org_id = $1 AND code = $2"
+    ))
+    .bind(org_id)
+    .bind(code)
+    .fetch_optional(&mut *conn)
+    .await?;
     row.as_ref().map(div_from_row).transpose()
 }
 
@@ -298,7 +328,9 @@ pub async fn create_division(
         )));
     }
     if name_th.trim().is_empty() {
-        return Err(StoreError::Invalid("the division's Thai name is required".into()));
+        return Err(StoreError::Invalid(
+            "the division's Thai name is required".into(),
+        ));
     }
     let (sort,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM divisions WHERE org_id = $1")
         .bind(org_id)
@@ -328,7 +360,11 @@ pub async fn create_division(
         audit_key,
         org_id,
         actor,
-        Change { action: "division.create", entity: "division", entity_id: d.id.to_string() },
+        Change {
+            action: "division.create",
+            entity: "division",
+            entity_id: d.id.to_string(),
+        },
         "null".into(),
         snapshot(Some(&d)),
     )
@@ -362,7 +398,11 @@ pub async fn set_division_head(
         audit_key,
         org_id,
         actor,
-        Change { action: "division.set_head", entity: "division", entity_id: division_id.to_string() },
+        Change {
+            action: "division.set_head",
+            entity: "division",
+            entity_id: division_id.to_string(),
+        },
         snapshot(Some(&before)),
         snapshot(Some(&after)),
     )

@@ -37,7 +37,11 @@ pub fn token_hash(token: &str) -> String {
 }
 
 /// Starts a session; returns the cookie token (only its hash is stored).
-pub async fn create(conn: &mut AnyConnection, user_id: i64, totp_verified: bool) -> Result<(String, Session)> {
+pub async fn create(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    totp_verified: bool,
+) -> Result<(String, Session)> {
     let token = random_token();
     let now = crate::now_ms();
     let s = Session {
@@ -134,7 +138,12 @@ pub async fn sweep(conn: &mut AnyConnection) -> Result<u64> {
 }
 
 /// Counts one hit in a fixed window; returns whether it is within `limit`.
-pub async fn rate_limit_hit(conn: &mut AnyConnection, bucket: &str, limit: i64, window_ms: i64) -> Result<bool> {
+pub async fn rate_limit_hit(
+    conn: &mut AnyConnection,
+    bucket: &str,
+    limit: i64,
+    window_ms: i64,
+) -> Result<bool> {
     let now = crate::now_ms();
     let start = now - now.rem_euclid(window_ms);
     let row = sqlx::query(

@@ -2,8 +2,10 @@
 //! organization). Passwords are hashed with argon2id; failed sign-ins lock an account
 //! for a while.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 use argon2::Argon2;
+use argon2::password_hash::{
+    PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
+};
 use prongsai_domain::Role;
 use serde::{Deserialize, Serialize};
 use sqlx::{AnyConnection, Row, any::AnyRow};
@@ -91,17 +93,25 @@ pub fn hash_password(password: &str) -> Result<String> {
 /// Checks a password against a stored argon2id hash.
 pub fn verify_password(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash)
-        .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+        .map(|h| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        })
         .unwrap_or(false)
 }
 
 /// The password rule: at least 10 characters, not all the same kind.
 pub fn check_password_strength(password: &str) -> Result<()> {
     if password.chars().count() < 10 {
-        return Err(StoreError::Invalid("password must be at least 10 characters".into()));
+        return Err(StoreError::Invalid(
+            "password must be at least 10 characters".into(),
+        ));
     }
     if password.chars().count() > 200 {
-        return Err(StoreError::Invalid("password must be at most 200 characters".into()));
+        return Err(StoreError::Invalid(
+            "password must be at most 200 characters".into(),
+        ));
     }
     Ok(())
 }
@@ -132,7 +142,17 @@ pub async fn create(
     }
     check_password_strength(password)?;
     let hash = hash_password(password)?;
-    create_with_hash(conn, audit_key, org_id, username, display_name, email, &hash, actor).await
+    create_with_hash(
+        conn,
+        audit_key,
+        org_id,
+        username,
+        display_name,
+        email,
+        &hash,
+        actor,
+    )
+    .await
 }
 
 /// Creates an account from an existing password hash (imports).
@@ -171,7 +191,11 @@ pub async fn create_with_hash(
         audit_key,
         org_id,
         actor,
-        Change { action: "user.create", entity: "user", entity_id: user.id.to_string() },
+        Change {
+            action: "user.create",
+            entity: "user",
+            entity_id: user.id.to_string(),
+        },
         "null".into(),
         snapshot(Some(&user.audit_view())),
     )
@@ -180,10 +204,12 @@ pub async fn create_with_hash(
 }
 
 pub async fn by_username(conn: &mut AnyConnection, username: &str) -> Result<Option<User>> {
-    let row = sqlx::query(&format!("SELECT {USER_COLS} FROM users WHERE username = $1"))
-        .bind(username.trim().to_lowercase())
-        .fetch_optional(&mut *conn)
-        .await?;
+    let row = sqlx::query(&format!(
+        "SELECT {USER_COLS} FROM users WHERE username = $1"
+    ))
+    .bind(username.trim().to_lowercase())
+    .fetch_optional(&mut *conn)
+    .await?;
     row.as_ref().map(user_from_row).transpose()
 }
 
@@ -252,7 +278,11 @@ pub async fn set_password(
         audit_key,
         org_id,
         actor,
-        Change { action: "user.reset_password", entity: "user", entity_id: user_id.to_string() },
+        Change {
+            action: "user.reset_password",
+            entity: "user",
+            entity_id: user_id.to_string(),
+        },
         "null".into(),
         "null".into(),
     )
@@ -282,7 +312,11 @@ pub async fn set_totp(
             0,
             actor,
             Change {
-                action: if enabled { "user.totp_enable" } else { "user.totp_disable" },
+                action: if enabled {
+                    "user.totp_enable"
+                } else {
+                    "user.totp_disable"
+                },
                 entity: "user",
                 entity_id: user_id.to_string(),
             },
@@ -324,7 +358,11 @@ fn membership_from_row(r: &AnyRow) -> Result<Membership> {
     })
 }
 
-pub async fn membership(conn: &mut AnyConnection, org_id: i64, user_id: i64) -> Result<Option<Membership>> {
+pub async fn membership(
+    conn: &mut AnyConnection,
+    org_id: i64,
+    user_id: i64,
+) -> Result<Option<Membership>> {
     let row = sqlx::query(
         "SELECT org_id, user_id, role, division_id, created_at FROM memberships \
          WHERE org_id = $1 AND user_id = $2",
@@ -397,11 +435,12 @@ pub async fn set_role(
     actor: &Actor,
 ) -> Result<Membership> {
     if let Some(d) = division_id {
-        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM divisions WHERE org_id = $1 AND id = $2")
-            .bind(org_id)
-            .bind(d)
-            .fetch_one(&mut *conn)
-            .await?;
+        let (n,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM divisions WHERE org_id = $1 AND id = $2")
+                .bind(org_id)
+                .bind(d)
+                .fetch_one(&mut *conn)
+                .await?;
         if n == 0 {
             return Err(StoreError::NotFound("division in this organization".into()));
         }
@@ -428,7 +467,11 @@ pub async fn set_role(
         audit_key,
         org_id,
         actor,
-        Change { action: "membership.set_role", entity: "user", entity_id: user_id.to_string() },
+        Change {
+            action: "membership.set_role",
+            entity: "user",
+            entity_id: user_id.to_string(),
+        },
         snapshot(before.as_ref()),
         snapshot(Some(&after)),
     )
@@ -457,10 +500,26 @@ pub async fn remove_membership(
         audit_key,
         org_id,
         actor,
-        Change { action: "membership.remove", entity: "user", entity_id: user_id.to_string() },
+        Change {
+            action: "membership.remove",
+            entity: "user",
+            entity_id: user_id.to_string(),
+        },
         snapshot(Some(&before)),
         "null".into(),
     )
     .await?;
     Ok(())
+}
+
+/// Every account of the installation, by user name, a page at a time.
+pub async fn list(conn: &mut AnyConnection, limit: i64, offset: i64) -> Result<Vec<User>> {
+    let rows = sqlx::query(&format!(
+        "SELECT {USER_COLS} FROM users ORDER BY username LIMIT $1 OFFSET $2"
+    ))
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter().map(user_from_row).collect()
 }

@@ -11,14 +11,18 @@
 
 pub mod api;
 pub mod cache;
+pub mod charts;
+pub mod complaint_jobs;
 pub mod error;
 pub mod i18n;
+pub mod mail;
 pub mod middleware;
 pub mod page;
 pub mod queries;
 pub mod routes;
 pub mod totp;
 pub mod views;
+pub mod whistle;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -35,6 +39,11 @@ pub struct WebConfig {
     /// Set when Prongsai is served over HTTPS (directly or behind a TLS proxy): turns on
     /// HSTS and `Secure` cookies.
     pub behind_tls: bool,
+    /// `smtp://host:port` for complaint notices (`PRONGSAI_SMTP_URL`); none: notices
+    /// wait in the outbox.
+    pub smtp_url: Option<String>,
+    /// The sender of notices (`PRONGSAI_MAIL_FROM`).
+    pub mail_from: Option<String>,
 }
 
 /// Everything a request handler can reach. Cheap to clone.
@@ -46,16 +55,26 @@ pub struct AppState {
     pub config: Arc<WebConfig>,
     /// Short-lived copies of organizations' public profiles (the public pages' hot path).
     pub(crate) orgs: Arc<cache::OrgCache>,
+    /// Public submissions are written through this group commit (one transaction per
+    /// batch, each request answered after its batch commits).
+    pub writes: prongsai_store::group_commit::GroupCommit,
+    /// The corruption-report channel's keys and address rate limits.
+    pub(crate) whistle: Arc<whistle::Whistle>,
+    /// Wakes the complaint mail worker after a commit that queued a notice.
+    pub mail_wake: Arc<tokio::sync::Notify>,
 }
 
 impl AppState {
     pub fn new(db: Db, keys: Keys, blobs: Arc<dyn BlobStore>, config: WebConfig) -> AppState {
         AppState {
+            writes: prongsai_store::group_commit::GroupCommit::new(db.clone()),
+            whistle: Arc::new(whistle::Whistle::default()),
             db,
             keys: Arc::new(keys),
             blobs,
             config: Arc::new(config),
             orgs: Arc::new(cache::OrgCache::default()),
+            mail_wake: Arc::new(tokio::sync::Notify::new()),
         }
     }
 }
@@ -67,6 +86,8 @@ pub fn router(state: AppState) -> Router {
 
 /// Serves until Ctrl-C or SIGTERM, then finishes the requests under way.
 pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+    whistle::spawn_retention(state.clone());
+    complaint_jobs::spawn(state.clone());
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())

@@ -40,7 +40,7 @@ pub mod need {
             )*
         };
     }
-    needs!(StaffArea, ManageOrganization, ManageUsers, ViewAuditTrail);
+    needs!(StaffArea, ManageOrganization, ManageUsers, ViewAuditTrail, HandleCorruptionReports, ManagePlan, HandleComplaints, ViewComplaints, ViewAllWork, ViewProgress, EditOwnDivision, ApproveDivision, SubmitRound);
 }
 
 /// What a staff handler knows about the request.

@@ -6,7 +6,19 @@
 pub mod account;
 pub mod admin;
 pub mod auth;
+pub mod complaints;
+pub mod complaints_staff;
+pub mod corruption_public;
+pub mod corruption_staff;
+pub mod dashboard;
+pub mod ita;
+pub mod national;
+pub mod plan;
+pub mod progress;
 pub mod public;
+pub mod reports;
+pub mod risk;
+pub mod rounds;
 pub mod staff;
 
 use askama::Template;

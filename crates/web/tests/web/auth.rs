@@ -57,7 +57,10 @@ async fn sign_in_lands_on_the_staff_dashboard_and_sign_out_ends_the_session() {
 
 #[tokio::test]
 async fn secure_cookies_and_hsts_behind_tls() {
-    let app = TestApp::spawn_with(prongsai_web::WebConfig { behind_tls: true }).await;
+    let app = TestApp::spawn_with(prongsai_web::WebConfig {
+        behind_tls: true,
+        ..Default::default()
+    }).await;
     app.user("clerk", Role::Clerk).await;
     let (c, _) = app.client();
     let r = app.login(&c, "clerk", PASSWORD).await;

@@ -57,9 +57,47 @@ fn body(r: &StaffRoute, csrf: &str, division: i64, n: usize) -> Vec<(String, Str
             add("name_th", "กองใหม่".into());
         }
         "/{org}/staff/divisions/{division_id}/head" => add("head", String::new()),
+        "/{org}/staff/complaints/new" => {
+            add("channel", "phone".into());
+            add("category", "roads".into());
+            add("description", "ถนนชำรุด".into());
+        }
+        "/{org}/staff/complaints/routing" => add("category", "roads".into()),
+        "/{org}/staff/complaints/{complaint_id}/action" => add("action", "acknowledge".into()),
+        "/{org}/staff/complaints/{complaint_id}/note" => add("text", "บันทึกภายใน".into()),
+        "/{org}/staff/progress/{project_key}/{year}" => {
+            add("status", "in_progress".into());
+            add("disbursed", "๑,๐๐๐".into());
+        }
+        "/{org}/staff/progress/{project_key}/{year}/evidence" => add("link", format!("https://example.org/{n}")),
+        "/{org}/staff/progress/{project_key}/{year}/return" => add("comment", "แก้ไขตัวเลข".into()),
+        "/{org}/staff/rounds/{year}/{round}/submit" => add("note", format!("แก้ไขครั้งที่ {n}")),
         "/{org}/staff/settings" => {
             add("name_th", "เทศบาลเมืองทดสอบ".into());
             add("complaint_deadline_days", "๑๕".into());
+        }
+        "/{org}/staff/ita/score" => {
+            add("fiscal_year", "2567".into());
+            add("score", "72.5".into());
+        }
+        "/{org}/staff/ita/cases" => {
+            add("fiscal_year", "2565".into());
+            add("cases", "3".into());
+        }
+        "/{org}/staff/risks" | "/{org}/staff/risks/{risk_id}" => {
+            add("process", format!("ขั้นตอน {n}"));
+            add("likelihood", "2".into());
+            add("impact", "3".into());
+        }
+        "/{org}/staff/risks/matrix" => {
+            add("medium_from", "4".into());
+            add("high_from", "9".into());
+            add("very_high_from", "15".into());
+        }
+        "/{org}/staff/risks/{risk_id}/review" => {
+            add("fiscal_year", "2567".into());
+            add("likelihood", "3".into());
+            add("impact", "3".into());
         }
         _ => {}
     }
@@ -79,6 +117,15 @@ async fn authorization_matrix() {
     let other = app.create_org("otherville", "เทศบาลตำบลอื่น").await;
     let division = app.divisions[0].id;
     let target = app.user("target", Role::Officer).await;
+    let risk_id = {
+        let mut conn = app.db.pool.acquire().await.expect("conn");
+        let input = prongsai_store::risk::RiskInput { process: "ทดสอบ".into(), likelihood: 3, impact: 3, ..Default::default() };
+        prongsai_store::risk::create(&mut conn, &app.keys.audit, app.org.id, &input, &Actor::cli()).await.expect("risk").id
+    };
+    // A complaint of the division officers and heads belong to, with an attachment.
+    let (complaint_id, complaint_file_id) = app.complaint_in_division(division).await;
+    // The seed plan, a project of that division, and an evidence file (progress routes).
+    let (project_key, evidence_id) = app.progress_fixture(division).await;
 
     let mut clients = Vec::new();
     for role in Role::ALL {
@@ -118,7 +165,17 @@ async fn authorization_matrix() {
                 .path
                 .replace("{org}", &app.org.slug)
                 .replace("{user_id}", &target.id.to_string())
-                .replace("{division_id}", &division.to_string());
+                .replace("{division_id}", &division.to_string())
+                .replace("{risk_id}", &risk_id.to_string())
+                .replace(
+                    "{complaint_id}/files/{file_id}",
+                    &format!("{complaint_id}/files/{complaint_file_id}"),
+                )
+                .replace("{complaint_id}", &complaint_id.to_string())
+                .replace("{project_key}", &project_key.to_string())
+                .replace("{year}", "2567")
+                .replace("{round}", "6m")
+                .replace("{evidence_id}", &evidence_id.to_string());
             let (c, csrf) = match client {
                 Some((c, csrf)) => (c, csrf.as_str()),
                 None => (&anon, ""),

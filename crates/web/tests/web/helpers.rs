@@ -147,6 +147,51 @@ impl TestApp {
         u
     }
 
+    /// A complaint filed by a citizen and routed to `division`, with one photo
+    /// attachment: (complaint id, file id).
+    pub async fn complaint_in_division(&self, division: i64) -> (i64, i64) {
+        use prongsai_domain::complaint::Channel;
+        use prongsai_store::complaints::{self, NewAttachment, NewComplaint};
+        let blobs = LocalDir::new(self._dir.path().join("files")).expect("blobs");
+        let c = complaints::file(
+            &self.db,
+            &self.keys.audit,
+            &blobs,
+            &self.org,
+            &NewComplaint {
+                category: "roads".into(),
+                channel: Channel::Web,
+                location_text: "ซอย ๑".into(),
+                lat: None,
+                lon: None,
+                description: "ถนนเป็นหลุม".into(),
+                contact_name: String::new(),
+                contact_phone: String::new(),
+                contact_email: String::new(),
+                filed_by: None,
+                attachments: vec![NewAttachment {
+                    original_name: "photo.jpg".into(),
+                    content_type: "image/jpeg".into(),
+                    bytes: vec![0xFF, 0xD8, 0xFF, 0xD9],
+                    public: true,
+                }],
+            },
+        )
+        .await
+        .expect("complaint");
+        let mut conn = self.db.pool.acquire().await.expect("conn");
+        sqlx::query("UPDATE complaints SET division_id = $1 WHERE id = $2")
+            .bind(division)
+            .bind(c.id)
+            .execute(&mut *conn)
+            .await
+            .expect("route");
+        let files = complaints::attachments(&mut conn, self.org.id, c.id, false)
+            .await
+            .expect("files");
+        (c.id, files[0].file.id)
+    }
+
     pub async fn user(&self, username: &str, role: Role) -> User {
         self.user_in(self.org.id, username, role).await
     }

@@ -5,5 +5,8 @@ mod api;
 mod auth;
 mod authz;
 mod helpers;
+mod ita_risk;
+mod plan;
+mod progress;
 mod public;
 mod security;
