@@ -70,6 +70,9 @@ pub enum Command {
     /// Corruption and misconduct reports (แจ้งเบาะแส): retention.
     #[command(subcommand)]
     Integrity(IntegrityCommand),
+    /// Developer tools: synthetic data for scale tests.
+    #[command(subcommand)]
+    Dev(commands::dev::DevCommand),
     /// Write a consistent backup of the whole installation (safe while the server runs).
     Backup {
         /// The zip file to write.
@@ -141,6 +144,15 @@ pub enum OrgCommand {
         name_th: String,
         name_en: Option<String>,
     },
+    /// API keys for machine clients (Open311 POST, chat bots).
+    #[command(subcommand)]
+    ApiKey(ApiKeyCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ApiKeyCommand {
+    /// Create a key for an organization; it is printed once.
+    Create { slug: String, name: String },
 }
 
 #[derive(Subcommand, Debug)]

@@ -39,7 +39,10 @@ fn dimension(r: &RoundReport, p: &ProjectResult) -> String {
     r.dimensions
         .iter()
         .find(|d| d.no == p.dimension)
-        .map_or_else(|| format!("มิติที่ {}", p.dimension), |d| format!("มิติที่ {} {}", d.no, d.title))
+        .map_or_else(
+            || format!("มิติที่ {}", p.dimension),
+            |d| format!("มิติที่ {} {}", d.no, d.title),
+        )
 }
 
 fn objectives(p: &ProjectResult) -> String {
@@ -53,22 +56,78 @@ fn objectives(p: &ProjectResult) -> String {
 
 /// The columns, in order. Keep `docs/eplannacc.md` in step.
 const FIELDS: &[Field] = &[
-    Field { header: "ปีงบประมาณ", kind: ColumnKind::Text, width: 10.0, value: |r, _| text(r.fiscal_year.be().to_string()) },
-    Field { header: "รอบการรายงาน", kind: ColumnKind::Text, width: 12.0, value: |r, _| text(round_th(r)) },
-    Field { header: "ลำดับในแผน", kind: ColumnKind::Text, width: 8.0, value: |_, p| text(p.no.to_string()) },
-    Field { header: "ประเภท", kind: ColumnKind::Text, width: 10.0, value: |_, p| text(kind_th(&p.kind)) },
-    Field { header: "มิติ", kind: ColumnKind::Text, width: 30.0, value: |r, p| text(dimension(r, p)) },
+    Field {
+        header: "ปีงบประมาณ",
+        kind: ColumnKind::Text,
+        width: 10.0,
+        value: |r, _| text(r.fiscal_year.be().to_string()),
+    },
+    Field {
+        header: "รอบการรายงาน",
+        kind: ColumnKind::Text,
+        width: 12.0,
+        value: |r, _| text(round_th(r)),
+    },
+    Field {
+        header: "ลำดับในแผน",
+        kind: ColumnKind::Text,
+        width: 8.0,
+        value: |_, p| text(p.no.to_string()),
+    },
+    Field {
+        header: "ประเภท",
+        kind: ColumnKind::Text,
+        width: 10.0,
+        value: |_, p| text(kind_th(&p.kind)),
+    },
+    Field {
+        header: "มิติ",
+        kind: ColumnKind::Text,
+        width: 30.0,
+        value: |r, p| text(dimension(r, p)),
+    },
     Field {
         header: "ภารกิจตามมิติ",
         kind: ColumnKind::Text,
         width: 30.0,
-        value: |_, p| text(format!("{} {}", p.mission, p.mission_title).trim().to_string()),
+        value: |_, p| {
+            text(
+                format!("{} {}", p.mission, p.mission_title)
+                    .trim()
+                    .to_string(),
+            )
+        },
     },
-    Field { header: "ชื่อโครงการ/กิจกรรม/มาตรการ", kind: ColumnKind::Text, width: 40.0, value: |_, p| text(p.name.clone()) },
-    Field { header: "งบประมาณตามแผน (บาท)", kind: ColumnKind::Baht, width: 14.0, value: |_, p| Cell::from(p.planned_baht) },
-    Field { header: "กลุ่มเป้าหมาย", kind: ColumnKind::Text, width: 30.0, value: |_, p| text(p.target_group.clone()) },
-    Field { header: "วัตถุประสงค์", kind: ColumnKind::Text, width: 40.0, value: |_, p| text(objectives(p)) },
-    Field { header: "หน่วยงานรับผิดชอบ", kind: ColumnKind::Text, width: 20.0, value: |_, p| text(p.responsible.clone()) },
+    Field {
+        header: "ชื่อโครงการ/กิจกรรม/มาตรการ",
+        kind: ColumnKind::Text,
+        width: 40.0,
+        value: |_, p| text(p.name.clone()),
+    },
+    Field {
+        header: "งบประมาณตามแผน (บาท)",
+        kind: ColumnKind::Baht,
+        width: 14.0,
+        value: |_, p| Cell::from(p.planned_baht),
+    },
+    Field {
+        header: "กลุ่มเป้าหมาย",
+        kind: ColumnKind::Text,
+        width: 30.0,
+        value: |_, p| text(p.target_group.clone()),
+    },
+    Field {
+        header: "วัตถุประสงค์",
+        kind: ColumnKind::Text,
+        width: 40.0,
+        value: |_, p| text(objectives(p)),
+    },
+    Field {
+        header: "หน่วยงานรับผิดชอบ",
+        kind: ColumnKind::Text,
+        width: 20.0,
+        value: |_, p| text(p.responsible.clone()),
+    },
     Field {
         header: "งบประมาณในแผนพัฒนาท้องถิ่น (บาท)",
         kind: ColumnKind::Baht,
@@ -81,8 +140,18 @@ const FIELDS: &[Field] = &[
         width: 14.0,
         value: |_, p| satang(p.ordinance_satang),
     },
-    Field { header: "เบิกจ่าย (บาท)", kind: ColumnKind::Baht, width: 14.0, value: |_, p| satang(p.disbursed_satang) },
-    Field { header: "สถานะการดำเนินงาน", kind: ColumnKind::Text, width: 18.0, value: |_, p| text(p.status.label_th()) },
+    Field {
+        header: "เบิกจ่าย (บาท)",
+        kind: ColumnKind::Baht,
+        width: 14.0,
+        value: |_, p| satang(p.disbursed_satang),
+    },
+    Field {
+        header: "สถานะการดำเนินงาน",
+        kind: ColumnKind::Text,
+        width: 18.0,
+        value: |_, p| text(p.status.label_th()),
+    },
     Field {
         header: "เหตุผลที่ไม่สามารถดำเนินการได้",
         kind: ColumnKind::Text,
@@ -113,11 +182,15 @@ pub fn headers() -> Vec<&'static str> {
 pub fn table(r: &RoundReport) -> ReportTable {
     let mut t = ReportTable::new(
         "e-PlanNACC",
-        FIELDS.iter().map(|f| Column::new(f.header, f.kind, f.width)).collect(),
+        FIELDS
+            .iter()
+            .map(|f| Column::new(f.header, f.kind, f.width))
+            .collect(),
     );
     t.sheet_name = "e-PlanNACC".into();
     for p in &r.projects {
-        t.rows.push(Row::data(FIELDS.iter().map(|f| (f.value)(r, p))));
+        t.rows
+            .push(Row::data(FIELDS.iter().map(|f| (f.value)(r, p))));
     }
     t
 }

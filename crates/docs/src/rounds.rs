@@ -17,7 +17,11 @@ pub enum Edition {
     /// Not submitted: the numbers as they stand now.
     LiveDraft { printed_on: String },
     /// A submitted version: 1 is the submission, n > 1 a correction.
-    Submitted { version: i64, submitted_on: String, submitted_by: String },
+    Submitted {
+        version: i64,
+        submitted_on: String,
+        submitted_by: String,
+    },
 }
 
 impl Edition {
@@ -25,12 +29,25 @@ impl Edition {
     /// "ฉบับแก้ไขครั้งที่ n เมื่อ … โดย …".
     pub fn label_th(&self) -> String {
         match self {
-            Edition::LiveDraft { printed_on } => format!("ฉบับร่าง (ยังไม่ได้ส่ง) ข้อมูล ณ วันที่ {printed_on}"),
-            Edition::Submitted { version, submitted_on, submitted_by } if *version <= 1 => {
+            Edition::LiveDraft { printed_on } => {
+                format!("ฉบับร่าง (ยังไม่ได้ส่ง) ข้อมูล ณ วันที่ {printed_on}")
+            }
+            Edition::Submitted {
+                version,
+                submitted_on,
+                submitted_by,
+            } if *version <= 1 => {
                 format!("ฉบับที่ส่ง เมื่อ {submitted_on} โดย {submitted_by}")
             }
-            Edition::Submitted { version, submitted_on, submitted_by } => {
-                format!("ฉบับแก้ไขครั้งที่ {} เมื่อ {submitted_on} โดย {submitted_by}", version - 1)
+            Edition::Submitted {
+                version,
+                submitted_on,
+                submitted_by,
+            } => {
+                format!(
+                    "ฉบับแก้ไขครั้งที่ {} เมื่อ {submitted_on} โดย {submitted_by}",
+                    version - 1
+                )
             }
         }
     }
@@ -51,7 +68,11 @@ fn kind_th(kind: &str) -> &'static str {
 /// "2/3" KPIs achieved of those with a target ("-" when none has a target).
 pub fn kpi_cell(p: &ProjectResult) -> String {
     let m = p.kpis_with_target();
-    if m == 0 { "-".to_string() } else { format!("{}/{}", p.kpis_achieved(), m) }
+    if m == 0 {
+        "-".to_string()
+    } else {
+        format!("{}/{}", p.kpis_achieved(), m)
+    }
 }
 
 /// The reason a project could not be done, and problems, in one cell.
@@ -100,40 +121,51 @@ pub fn summary_table(r: &RoundReport) -> ReportTable {
             Cell::from(s.kpis_total),
         ]));
     }
-    t.totals = Some(Totals { label: "รวมทั้งสิ้น".into(), label_column: 0 });
+    t.totals = Some(Totals {
+        label: "รวมทั้งสิ้น".into(),
+        label_column: 0,
+    });
     t
 }
 
 /// The plan's Part 2 table with the round's results.
 pub fn projects_table(r: &RoundReport) -> ReportTable {
+    // Widths are shares of the landscape page (and characters in XLSX): the name gets
+    // the most; amounts are in baht (said once in the title).
     let mut columns = vec![
-        Column::new("ภารกิจตามมิติ", ColumnKind::Text, 22.0),
-        Column::new("ที่", ColumnKind::Text, 5.0),
-        Column::new("โครงการ/กิจกรรม/มาตรการ", ColumnKind::Text, 40.0),
+        Column::new("ภารกิจตามมิติ", ColumnKind::Text, 14.0),
+        Column::new("ที่", ColumnKind::Text, 3.5),
+        Column::new("โครงการ/กิจกรรม/มาตรการ", ColumnKind::Text, 36.0),
     ];
     for y in &r.plan_years {
-        columns.push(Column::new(format!("ปี {y}\nงบประมาณ (บาท)"), ColumnKind::Baht, 12.0));
+        columns.push(Column::new(format!("ปี {y}"), ColumnKind::Baht, 8.5));
     }
     columns.extend([
-        Column::new("สถานะ", ColumnKind::Text, 14.0),
-        Column::new("แผนพัฒนา\nท้องถิ่น (บาท)", ColumnKind::Baht, 13.0),
-        Column::new("ข้อบัญญัติ\nงบประมาณ (บาท)", ColumnKind::Baht, 13.0),
-        Column::new("เบิกจ่าย\n(บาท)", ColumnKind::Baht, 13.0),
-        Column::new("ตัวชี้วัด\nที่บรรลุ", ColumnKind::Text, 9.0),
-        Column::new("เหตุผล/ปัญหา", ColumnKind::Text, 24.0),
+        Column::new("สถานะ", ColumnKind::Text, 10.0),
+        Column::new("แผนพัฒนา\nท้องถิ่น", ColumnKind::Baht, 9.0),
+        Column::new("ข้อบัญญัติ", ColumnKind::Baht, 9.0),
+        Column::new("เบิกจ่าย", ColumnKind::Baht, 9.0),
+        Column::new("ตัวชี้วัด\nที่บรรลุ", ColumnKind::Text, 6.0),
+        Column::new("เหตุผล/ปัญหา", ColumnKind::Text, 16.0),
     ]);
     let mut t = ReportTable::new(
-        format!("ผลการดำเนินงานรายโครงการ ปีงบประมาณ พ.ศ. {}", r.fiscal_year.be()),
+        format!(
+            "ผลการดำเนินงานรายโครงการ ปีงบประมาณ พ.ศ. {} (งบประมาณตามแผนรายปี และผลการดำเนินงาน หน่วย: บาท)",
+            r.fiscal_year.be()
+        ),
         columns,
     );
     t.sheet_name = "ผลรายโครงการ".into();
     for d in &r.dimensions {
-        t.rows.push(Row::section(format!("มิติที่ {} {}", d.no, d.title)));
+        t.rows
+            .push(Row::section(format!("มิติที่ {} {}", d.no, d.title)));
         let mut last_mission = String::new();
         for p in r.projects_of(d.no) {
             let mission = if p.mission != last_mission {
                 last_mission = p.mission.clone();
-                format!("{} {}", p.mission, p.mission_title).trim().to_string()
+                format!("{} {}", p.mission, p.mission_title)
+                    .trim()
+                    .to_string()
             } else {
                 String::new()
             };
@@ -143,8 +175,16 @@ pub fn projects_table(r: &RoundReport) -> ReportTable {
                 Cell::from(format!("{} ({})", p.name, kind_th(&p.kind))),
             ];
             for y in &r.plan_years {
-                let amount = p.budgets.iter().find(|(by, _)| by == y).map_or(0, |(_, a)| *a);
-                cells.push(if amount == 0 { Cell::Empty } else { Cell::from(amount) });
+                let amount = p
+                    .budgets
+                    .iter()
+                    .find(|(by, _)| by == y)
+                    .map_or(0, |(_, a)| *a);
+                cells.push(if amount == 0 {
+                    Cell::Empty
+                } else {
+                    Cell::from(amount)
+                });
             }
             cells.extend([
                 Cell::from(status_th(p.status)),
@@ -157,10 +197,16 @@ pub fn projects_table(r: &RoundReport) -> ReportTable {
             t.rows.push(Row::data(cells));
         }
         let mut sub = vec![Cell::Empty; 2];
-        sub.push(Cell::from(format!("รวมมิติที่ {} ({} โครงการ)", d.no, d.summary.projects)));
+        sub.push(Cell::from(format!(
+            "รวมมิติที่ {} ({} โครงการ)",
+            d.no, d.summary.projects
+        )));
         t.rows.push(Row::subtotal(sub));
     }
-    t.totals = Some(Totals { label: format!("รวมทั้งสิ้น ({} โครงการ)", r.total.projects), label_column: 2 });
+    t.totals = Some(Totals {
+        label: format!("รวมทั้งสิ้น ({} โครงการ)", r.total.projects),
+        label_column: 2,
+    });
     t
 }
 

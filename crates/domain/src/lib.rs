@@ -9,6 +9,8 @@
 //! - [`complaint`]: general complaints (ร้องทุกข์/ร้องเรียน): states, deadlines, statistics.
 //! - [`corruption_report`]: corruption and misconduct reports (แจ้งเบาะแสการทุจริต):
 //!   workflow, who may see a report, retention, suppressed public statistics.
+//! - [`disclosure`]: the information centre's five groups, update rhythms and
+//!   staleness, plain-text bodies, OIT readiness.
 //! - [`codes`]: complaint tracking codes and corruption-report receipts.
 //! - [`ita`]: ITA scores against the plan's targets; corruption cases against the
 //!   reduction targets.
@@ -24,6 +26,7 @@ pub mod audit;
 pub mod codes;
 pub mod complaint;
 pub mod corruption_report;
+pub mod disclosure;
 pub mod fiscal;
 pub mod ita;
 pub mod national;

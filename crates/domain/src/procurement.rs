@@ -203,10 +203,7 @@ const NAME_WORDS: &[&str] = &[
 pub fn normalize_name(name: &str) -> String {
     let s = thai::normalize_digits(name)
         .to_lowercase()
-        // SARA AM is NIKHAHIT + SARA AA; people type either, with the tone mark before
-        // or after the NIKHAHIT. Decompose, then drop the NIKHAHIT.
-        .replace('\u{0E33}', "\u{0E32}")
-        .replace(['\u{0E4D}', '\u{200B}', '\u{200C}', '\u{200D}', '\u{FEFF}'], "");
+        .replace(['\u{200B}', '\u{200C}', '\u{200D}', '\u{FEFF}'], "");
     let tokens: Vec<String> = s
         .split_whitespace()
         .filter(|t| !NAME_WORDS.contains(t))
@@ -229,6 +226,10 @@ pub fn normalize_name(name: &str) -> String {
         .collect();
     tokens
         .concat()
+        // SARA AM is NIKHAHIT + SARA AA; people type either, with the tone mark before
+        // or after the NIKHAHIT. Decompose, then drop the NIKHAHIT.
+        .replace('\u{0E33}', "\u{0E32}")
+        .replace('\u{0E4D}', "")
         .chars()
         .filter(|c| c.is_alphanumeric() || ('\u{0E00}'..='\u{0E7F}').contains(c))
         .collect()

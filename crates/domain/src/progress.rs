@@ -69,7 +69,11 @@ impl FromStr for ProgressStatus {
         ProgressStatus::ALL
             .into_iter()
             .find(|v| v.code() == s.trim())
-            .ok_or_else(|| format!("unknown status {s:?}: use not_started, in_progress, done or could_not_be_done"))
+            .ok_or_else(|| {
+                format!(
+                    "unknown status {s:?}: use not_started, in_progress, done or could_not_be_done"
+                )
+            })
     }
 }
 
@@ -129,7 +133,11 @@ impl FromStr for NotDoneReason {
         NotDoneReason::ALL
             .into_iter()
             .find(|v| v.code() == s.trim())
-            .ok_or_else(|| format!("unknown reason {s:?}: use no_budget, policy_changed, not_enough_staff or other"))
+            .ok_or_else(|| {
+                format!(
+                    "unknown reason {s:?}: use no_budget, policy_changed, not_enough_staff or other"
+                )
+            })
     }
 }
 
@@ -142,7 +150,9 @@ pub fn check_status(
 ) -> Result<(), ProgressError> {
     match (status, reason) {
         (ProgressStatus::CouldNotBeDone, None) => Err(ProgressError::ReasonMissing),
-        (ProgressStatus::CouldNotBeDone, Some(NotDoneReason::Other)) if reason_text.trim().is_empty() => {
+        (ProgressStatus::CouldNotBeDone, Some(NotDoneReason::Other))
+            if reason_text.trim().is_empty() =>
+        {
             Err(ProgressError::ReasonTextMissing)
         }
         (ProgressStatus::CouldNotBeDone, Some(_)) => Ok(()),
@@ -348,7 +358,11 @@ impl KpiTarget {
             KpiOp::Decrease | KpiOp::Increase => {
                 let base = baseline.filter(|v| v.is_finite())?;
                 // How far it moved in the wanted direction.
-                let moved = if self.op == KpiOp::Decrease { base - actual } else { actual - base };
+                let moved = if self.op == KpiOp::Decrease {
+                    base - actual
+                } else {
+                    actual - base
+                };
                 match self.value {
                     None => Some(moved > EPS),
                     Some(v) if self.unit.as_deref() == Some("percent") => {
@@ -410,7 +424,11 @@ mod tests {
     use super::*;
 
     fn t(op: KpiOp, value: Option<f64>, unit: Option<&str>) -> KpiTarget {
-        KpiTarget { op, value, unit: unit.map(str::to_string) }
+        KpiTarget {
+            op,
+            value,
+            unit: unit.map(str::to_string),
+        }
     }
 
     #[test]
@@ -425,7 +443,10 @@ mod tests {
         let eq = t(KpiOp::Exactly, Some(0.0), Some("complaints"));
         assert_eq!(eq.achieved(Some(0.0), None), Some(true));
         assert_eq!(eq.achieved(Some(1.0), None), Some(false));
-        assert_eq!(t(KpiOp::AtLeast, None, None).achieved(Some(5.0), None), None);
+        assert_eq!(
+            t(KpiOp::AtLeast, None, None).achieved(Some(5.0), None),
+            None
+        );
     }
 
     #[test]
@@ -448,7 +469,10 @@ mod tests {
         use ApprovalAction as A;
         use ApprovalState as S;
         assert_eq!(S::Draft.after(A::Submit), Ok(S::SubmittedForApproval));
-        assert_eq!(S::SubmittedForApproval.after(A::Edit), Err(ProgressError::Locked));
+        assert_eq!(
+            S::SubmittedForApproval.after(A::Edit),
+            Err(ProgressError::Locked)
+        );
         assert_eq!(S::SubmittedForApproval.after(A::Return), Ok(S::Returned));
         assert_eq!(S::Returned.after(A::Edit), Ok(S::Draft));
         assert_eq!(S::SubmittedForApproval.after(A::Approve), Ok(S::Approved));
@@ -462,10 +486,19 @@ mod tests {
         use NotDoneReason as R;
         use ProgressStatus as P;
         assert!(check_status(P::Done, None, "").is_ok());
-        assert_eq!(check_status(P::CouldNotBeDone, None, ""), Err(ProgressError::ReasonMissing));
-        assert_eq!(check_status(P::CouldNotBeDone, Some(R::Other), " "), Err(ProgressError::ReasonTextMissing));
+        assert_eq!(
+            check_status(P::CouldNotBeDone, None, ""),
+            Err(ProgressError::ReasonMissing)
+        );
+        assert_eq!(
+            check_status(P::CouldNotBeDone, Some(R::Other), " "),
+            Err(ProgressError::ReasonTextMissing)
+        );
         assert!(check_status(P::CouldNotBeDone, Some(R::NoBudget), "").is_ok());
-        assert_eq!(check_status(P::Done, Some(R::NoBudget), ""), Err(ProgressError::ReasonNotAllowed));
+        assert_eq!(
+            check_status(P::Done, Some(R::NoBudget), ""),
+            Err(ProgressError::ReasonNotAllowed)
+        );
         assert_eq!("could_not_be_done".parse::<P>(), Ok(P::CouldNotBeDone));
         assert!("finished".parse::<P>().is_err());
     }

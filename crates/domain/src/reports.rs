@@ -36,7 +36,15 @@ impl KpiResult {
         baseline: Option<f64>,
     ) -> KpiResult {
         let achieved = target.as_ref().and_then(|t| t.achieved(actual, baseline));
-        KpiResult { kind: kind.to_string(), seq, text: text.to_string(), target, actual, baseline, achieved }
+        KpiResult {
+            kind: kind.to_string(),
+            seq,
+            text: text.to_string(),
+            target,
+            actual,
+            baseline,
+            achieved,
+        }
     }
 }
 
@@ -90,14 +98,21 @@ impl ProjectResult {
     }
 
     pub fn kpis_achieved(&self) -> i64 {
-        self.kpis.iter().filter(|k| k.achieved == Some(true)).count() as i64
+        self.kpis
+            .iter()
+            .filter(|k| k.achieved == Some(true))
+            .count() as i64
     }
 
     /// The reason in Thai, with the text for "other".
     pub fn reason_th(&self) -> String {
         match self.reason {
             None => String::new(),
-            Some(NotDoneReason::Other) => format!("{}: {}", NotDoneReason::Other.label_th(), self.reason_text.trim()),
+            Some(NotDoneReason::Other) => format!(
+                "{}: {}",
+                NotDoneReason::Other.label_th(),
+                self.reason_text.trim()
+            ),
             Some(r) if self.reason_text.trim().is_empty() => r.label_th().to_string(),
             Some(r) => format!("{} ({})", r.label_th(), self.reason_text.trim()),
         }
@@ -142,7 +157,8 @@ impl Summary {
 
     /// Disbursed as a percentage of the planned budget (None without a budget).
     pub fn disbursed_percent(&self) -> Option<f64> {
-        (self.planned_baht > 0).then(|| self.disbursed_satang as f64 / (self.planned_baht as f64 * 100.0) * 100.0)
+        (self.planned_baht > 0)
+            .then(|| self.disbursed_satang as f64 / (self.planned_baht as f64 * 100.0) * 100.0)
     }
 }
 
@@ -193,7 +209,11 @@ pub fn build(header: ReportHeader, mut projects: Vec<ProjectResult>) -> RoundRep
     let mut dims: Vec<DimensionSummary> = header
         .dimensions
         .iter()
-        .map(|(no, title)| DimensionSummary { no: *no, title: title.clone(), summary: Summary::default() })
+        .map(|(no, title)| DimensionSummary {
+            no: *no,
+            title: title.clone(),
+            summary: Summary::default(),
+        })
         .collect();
     let mut total = Summary::default();
     for p in &projects {
@@ -236,7 +256,9 @@ impl RoundReport {
 
     /// The projects of one dimension.
     pub fn projects_of(&self, dimension: i64) -> impl Iterator<Item = &ProjectResult> {
-        self.projects.iter().filter(move |p| p.dimension == dimension)
+        self.projects
+            .iter()
+            .filter(move |p| p.dimension == dimension)
     }
 }
 
@@ -245,7 +267,13 @@ mod tests {
     use super::*;
     use crate::progress::KpiOp;
 
-    fn project(no: i64, dim: i64, status: ProgressStatus, planned: i64, disbursed: Option<i64>) -> ProjectResult {
+    fn project(
+        no: i64,
+        dim: i64,
+        status: ProgressStatus,
+        planned: i64,
+        disbursed: Option<i64>,
+    ) -> ProjectResult {
         ProjectResult {
             project_key: no,
             no,
@@ -259,7 +287,11 @@ mod tests {
     }
 
     fn ge(v: f64) -> Option<KpiTarget> {
-        Some(KpiTarget { op: KpiOp::AtLeast, value: Some(v), unit: Some("percent".into()) })
+        Some(KpiTarget {
+            op: KpiOp::AtLeast,
+            value: Some(v),
+            unit: Some("percent".into()),
+        })
     }
 
     #[test]
@@ -274,7 +306,14 @@ mod tests {
         let b = project(2, 1, ProgressStatus::InProgress, 0, None);
         let mut c = project(3, 2, ProgressStatus::CouldNotBeDone, 50_000, Some(0));
         c.reason = Some(NotDoneReason::NoBudget);
-        c.kpis = vec![KpiResult::judge("output", 1, "ร้อยละ 100", ge(100.0), None, None)];
+        c.kpis = vec![KpiResult::judge(
+            "output",
+            1,
+            "ร้อยละ 100",
+            ge(100.0),
+            None,
+            None,
+        )];
         let d = project(4, 3, ProgressStatus::NotStarted, 10_000, None);
         let r = build(
             ReportHeader {
@@ -289,14 +328,35 @@ mod tests {
             vec![d, c, b, a],
         );
         assert_eq!(r.period_end, "2024-03-31");
-        assert_eq!(r.projects.iter().map(|p| p.no).collect::<Vec<_>>(), [1, 2, 3, 4]);
+        assert_eq!(
+            r.projects.iter().map(|p| p.no).collect::<Vec<_>>(),
+            [1, 2, 3, 4]
+        );
         assert_eq!(r.dimensions.len(), 3, "dimension 3 is added for project 4");
         let d1 = r.dimensions[0].summary;
-        assert_eq!((d1.projects, d1.done, d1.in_progress, d1.not_started, d1.could_not_be_done), (2, 1, 1, 0, 0));
+        assert_eq!(
+            (
+                d1.projects,
+                d1.done,
+                d1.in_progress,
+                d1.not_started,
+                d1.could_not_be_done
+            ),
+            (2, 1, 1, 0, 0)
+        );
         assert_eq!((d1.planned_baht, d1.disbursed_satang), (20_000, 1_950_050));
         assert_eq!((d1.kpis_achieved, d1.kpis_total, d1.approved), (1, 2, 1));
         let t = r.total;
-        assert_eq!((t.projects, t.done, t.in_progress, t.not_started, t.could_not_be_done), (4, 1, 1, 1, 1));
+        assert_eq!(
+            (
+                t.projects,
+                t.done,
+                t.in_progress,
+                t.not_started,
+                t.could_not_be_done
+            ),
+            (4, 1, 1, 1, 1)
+        );
         assert_eq!((t.planned_baht, t.disbursed_satang), (80_000, 1_950_050));
         assert_eq!((t.kpis_achieved, t.kpis_total), (1, 3));
         assert_eq!(r.dimensions[2].title, "มิติที่ 3");

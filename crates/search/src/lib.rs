@@ -3,16 +3,20 @@
 //!
 //! Thai is written without spaces between words, so a search engine that splits on
 //! spaces cannot find "จัดซื้อจัดจ้าง" inside "ประกาศผลการจัดซื้อจัดจ้างประจำเดือน". This
-//! crate cuts text into words with ICU4X's word segmenter and its compiled-in Thai
-//! dictionary (no LSTM model, no data files at run time), lowercases Latin letters and
+//! crate cuts text into words with ICU4X's word segmenter (its compiled-in Thai LSTM
+//! model and Thai dictionary: no data files at run time), lowercases Latin letters and
 //! turns Thai digits (๐–๙) into Arabic ones, so "๒๕๖๘" and "2568" are the same term.
 //!
-//! Dictionary segmentation can cut a compound differently in a short query than in a
-//! long sentence ("จัดซื้อจัดจ้าง" as one word or as "จัดซื้อ" + "จัดจ้าง"). So a document
-//! is indexed with its words **and** the joins of two and three neighbouring Thai words
-//! ([`index_terms`]); a query uses only its words ([`query_terms`]), all of which must
-//! be found. Whichever way the segmenter cut the compound in the query, the document
-//! holds that term.
+//! A segmenter cuts a compound differently in a short query than inside a sentence
+//! ("จัดซื้อจัดจ้าง" alone is จัด|ซื้อ|จัดจ้าง, in a sentence จัดซื้อ|จัดจ้าง), and each of
+//! ICU's two Thai segmenters makes its own mistakes. So:
+//! - a document is indexed ([`index_terms`]) with the words of **both** segmenters and
+//!   the joins of two and three neighbouring Thai words;
+//! - a query ([`query_terms`]) is split where the person typed spaces; a Thai piece of
+//!   at most three words is looked up whole (it matches a word or a join in the
+//!   document, however either side was cut), a longer one word by word.
+//!
+//! Every query term must be found (AND).
 //!
 //! Kept in its own crate so that ICU's data is compiled only where search is used.
 
@@ -32,7 +36,9 @@ pub const MAX_QUERY_TERMS: usize = 8;
 pub fn normalize(text: &str) -> String {
     text.chars()
         .map(|c| match c {
-            '๐'..='๙' => char::from_u32(u32::from(c) - u32::from('๐') + u32::from('0')).unwrap_or(c),
+            '๐'..='๙' => {
+                char::from_u32(u32::from(c) - u32::from('๐') + u32::from('0')).unwrap_or(c)
+            }
             _ => c,
         })
         .flat_map(char::to_lowercase)
@@ -47,15 +53,31 @@ fn clip(term: &str) -> String {
     term.chars().take(MAX_TERM_CHARS).collect()
 }
 
-/// The words of a text in order, normalised: word-like segments only (no spaces or
-/// punctuation). Single Latin letters are dropped; single Thai characters are kept only
-/// as part of a join (see [`index_terms`]).
+/// Which of ICU's word segmenters cuts Thai.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Segmenter {
+    /// The LSTM model: better on running text.
+    Model,
+    /// The dictionary: better on words it knows.
+    Dictionary,
+}
+
+/// The words of a text in order, normalised, as the LSTM model cuts it: word-like
+/// segments only (no spaces or punctuation).
 pub fn words(text: &str) -> Vec<String> {
-    let norm = normalize(text);
-    let seg = WordSegmenter::new_dictionary(WordBreakInvariantOptions::default());
+    words_with(Segmenter::Model, &normalize(text))
+}
+
+/// The words of an already normalised text, cut by one segmenter.
+pub fn words_with(which: Segmenter, norm: &str) -> Vec<String> {
+    let opts = WordBreakInvariantOptions::default();
+    let seg = match which {
+        Segmenter::Model => WordSegmenter::new_auto(opts),
+        Segmenter::Dictionary => WordSegmenter::new_dictionary(opts),
+    };
     let mut out = Vec::new();
     let mut last = 0usize;
-    for (at, kind) in seg.segment_str(&norm).iter_with_word_type() {
+    for (at, kind) in seg.segment_str(norm).iter_with_word_type() {
         if at == 0 {
             continue;
         }
@@ -63,9 +85,7 @@ pub fn words(text: &str) -> Vec<String> {
         last = at;
         // The dictionary segmenter marks Thai runs as word-like; also keep any segment
         // that holds a letter or digit, whatever type the rules gave it.
-        if piece.is_empty()
-            || !(kind.is_word_like() || piece.chars().any(char::is_alphanumeric))
-        {
+        if piece.is_empty() || !(kind.is_word_like() || piece.chars().any(char::is_alphanumeric)) {
             continue;
         }
         out.push(piece.to_string());
@@ -79,11 +99,32 @@ fn worth_a_term(w: &str) -> bool {
     n >= 2 || w.chars().all(|c| c.is_ascii_digit())
 }
 
-/// The terms of a document and how often each occurs: its words, plus the joins of two
-/// and three neighbouring Thai words (so a compound is found however a query cuts it).
+/// The longest text indexed, in bytes; the rest of a very long document is left out.
+pub const MAX_INDEXED_BYTES: usize = 256 * 1024;
+
+/// The terms of a document and how often each occurs: the words of both segmenters,
+/// plus the joins of two and three neighbouring Thai words (so a compound is found
+/// however a query cuts it).
 pub fn index_terms(text: &str) -> BTreeMap<String, i64> {
-    let ws = words(text);
+    let mut end = text.len().min(MAX_INDEXED_BYTES);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let norm = normalize(text.get(..end).unwrap_or_default());
     let mut out: BTreeMap<String, i64> = BTreeMap::new();
+    let model = words_with(Segmenter::Model, &norm);
+    add_terms(&model, &mut out);
+    // The dictionary's cut adds the words the model missed (counted once: a hit is
+    // counted by the model's words).
+    let mut extra = BTreeMap::new();
+    add_terms(&words_with(Segmenter::Dictionary, &norm), &mut extra);
+    for t in extra.into_keys() {
+        out.entry(t).or_insert(1);
+    }
+    out
+}
+
+fn add_terms(ws: &[String], out: &mut BTreeMap<String, i64>) {
     for (i, w) in ws.iter().enumerate() {
         if worth_a_term(w) {
             *out.entry(clip(w)).or_default() += 1;
@@ -103,19 +144,29 @@ pub fn index_terms(text: &str) -> BTreeMap<String, i64> {
             *out.entry(joined.clone()).or_default() += 1;
         }
     }
-    out
 }
 
 /// The terms a query asks for, each once, in order; at most [`MAX_QUERY_TERMS`].
 pub fn query_terms(query: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    for w in words(query) {
-        let t = clip(&w);
-        if worth_a_term(&t) && !out.contains(&t) {
+    let push = |t: String, out: &mut Vec<String>| {
+        if worth_a_term(&t) && !out.contains(&t) && out.len() < MAX_QUERY_TERMS {
             out.push(t);
         }
-        if out.len() == MAX_QUERY_TERMS {
-            break;
+    };
+    for chunk in normalize(query).split_whitespace() {
+        let ws = words_with(Segmenter::Model, chunk);
+        let whole: String = ws.concat();
+        // A Thai piece of up to three words: looked up whole (see the module docs).
+        if (2..=3).contains(&ws.len())
+            && whole.chars().all(is_thai)
+            && whole.chars().count() <= MAX_TERM_CHARS
+        {
+            push(whole, &mut out);
+        } else {
+            for w in ws {
+                push(clip(&w), &mut out);
+            }
         }
     }
     out
@@ -134,7 +185,12 @@ mod tests {
     #[test]
     fn a_thai_word_is_found_inside_a_sentence_without_spaces() {
         let doc = "ประกาศผลการจัดซื้อจัดจ้างประจำเดือน";
-        assert!(found(doc, "จัดซื้อจัดจ้าง"), "{:?} / {:?}", index_terms(doc), query_terms("จัดซื้อจัดจ้าง"));
+        assert!(
+            found(doc, "จัดซื้อจัดจ้าง"),
+            "{:?} / {:?}",
+            index_terms(doc),
+            query_terms("จัดซื้อจัดจ้าง")
+        );
         assert!(found(doc, "จัดซื้อ"));
         assert!(found(doc, "ประกาศ"));
         assert!(!found(doc, "งบประมาณ"));
@@ -146,6 +202,10 @@ mod tests {
         assert!(found(doc, "ป้องกันการทุจริต"));
         assert!(found(doc, "ทุจริต ความโปร่งใส"));
         assert!(!found(doc, "ทุจริต ร้องเรียน"));
+        for word in ["คุณธรรม", "ความโปร่งใส", "โปร่งใส", "เพื่อ", "ยกระดับ"]
+        {
+            assert!(found(doc, word), "{word}");
+        }
     }
 
     #[test]
@@ -160,18 +220,5 @@ mod tests {
         assert!(query_terms("  , . ! ").is_empty());
         assert!(query_terms("").is_empty());
         assert_eq!(query_terms("ทุจริต ทุจริต"), vec!["ทุจริต".to_string()]);
-    }
-}
-#[cfg(test)]
-mod dbg {
-    #[test]
-    fn show() {
-        use icu_segmenter::WordSegmenter;
-        use icu_segmenter::options::WordBreakInvariantOptions;
-        for s in ["ทุกสองสัปดาห์", "ประกาศผลการจัดซื้อจัดจ้างประจำเดือน", "จัดซื้อจัดจ้าง"] {
-            let seg = WordSegmenter::new_dictionary(WordBreakInvariantOptions::default());
-            let v: Vec<(usize, _)> = seg.segment_str(s).iter_with_word_type().collect();
-            eprintln!("{s}: {v:?}");
-        }
     }
 }

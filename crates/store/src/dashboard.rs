@@ -51,7 +51,10 @@ pub async fn progress_by_dimension(
     .await?;
     let mut by: BTreeMap<i64, DimensionProgress> = BTreeMap::new();
     for (dim, status, n) in rows {
-        let d = by.entry(dim).or_insert_with(|| DimensionProgress { dimension: dim, ..Default::default() });
+        let d = by.entry(dim).or_insert_with(|| DimensionProgress {
+            dimension: dim,
+            ..Default::default()
+        });
         match status.as_deref() {
             Some("done") => d.done += n,
             Some("in_progress") => d.in_progress += n,
@@ -81,7 +84,12 @@ pub async fn money_by_year(conn: &mut AnyConnection, org_id: i64) -> Result<Vec<
     .await?;
     let mut by: BTreeMap<i64, YearMoney> = BTreeMap::new();
     for (y, v) in planned {
-        by.entry(y).or_insert_with(|| YearMoney { fiscal_year: y, ..Default::default() }).planned_baht = v;
+        by.entry(y)
+            .or_insert_with(|| YearMoney {
+                fiscal_year: y,
+                ..Default::default()
+            })
+            .planned_baht = v;
     }
     for (y, v) in disbursed {
         if let Some(m) = by.get_mut(&y) {

@@ -96,6 +96,11 @@ const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0006_corruption_reports.sql"),
     },
     Migration {
+        version: 7,
+        name: "disclosure",
+        sql: include_str!("../migrations/0007_disclosure.sql"),
+    },
+    Migration {
         version: 8,
         name: "procurement",
         sql: include_str!("../migrations/0008_procurement.sql"),

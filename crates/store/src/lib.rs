@@ -12,10 +12,11 @@
 
 pub mod audit;
 pub mod backup;
-pub mod dashboard;
 pub mod complaints;
 pub mod corruption_reports;
+pub mod dashboard;
 pub mod db;
+pub mod disclosure;
 pub mod error;
 pub mod files;
 pub mod generate;
@@ -24,6 +25,7 @@ pub mod ita;
 pub mod keys;
 pub mod mail_outbox;
 pub mod national;
+pub mod oit;
 pub mod open311_keys;
 pub mod orgs;
 pub mod plans;
@@ -33,9 +35,11 @@ pub mod progress;
 pub mod risk;
 pub mod rounds;
 pub mod schema;
+pub mod search;
 pub mod sessions;
 pub mod transfer;
 pub mod users;
+pub mod visits;
 
 pub use db::{Backend, Db, Tx};
 pub use error::StoreError;

@@ -49,7 +49,11 @@ fn check_date(s: &str, what: &str) -> Result<String> {
     }
     prongsai_domain::thai::parse_date(s)
         .map(|d| d.to_string())
-        .ok_or_else(|| bad(format!("{what}: {s:?} is not a date (YYYY-MM-DD or DD/MM/YYYY)")))
+        .ok_or_else(|| {
+            bad(format!(
+                "{what}: {s:?} is not a date (YYYY-MM-DD or DD/MM/YYYY)"
+            ))
+        })
 }
 
 /// A stored ISO date.
@@ -57,7 +61,11 @@ pub fn parse_iso(s: &str) -> Option<Date> {
     if s.is_empty() {
         return None;
     }
-    Date::parse(s, &time::macros::format_description!("[year]-[month]-[day]")).ok()
+    Date::parse(
+        s,
+        &time::macros::format_description!("[year]-[month]-[day]"),
+    )
+    .ok()
 }
 
 // ---- plans ------------------------------------------------------------------------------
@@ -112,8 +120,7 @@ fn plan_item_from_row(r: &AnyRow) -> Result<PlanItem> {
     })
 }
 
-const PLAN_COLS: &str =
-    "id, org_id, fiscal_year, kind, seq, subject, division_id, method, budget, planned_month, project_key";
+const PLAN_COLS: &str = "id, org_id, fiscal_year, kind, seq, subject, division_id, method, budget, planned_month, project_key";
 
 async fn check_division(conn: &mut AnyConnection, org_id: i64, d: Option<i64>) -> Result<()> {
     if let Some(d) = d
@@ -139,7 +146,9 @@ pub async fn add_plan_item(
         return Err(bad("the item needs a subject"));
     }
     if input.budget < 0 || !(0..=12).contains(&input.planned_month) {
-        return Err(bad("budget must not be negative and the month must be 1–12"));
+        return Err(bad(
+            "budget must not be negative and the month must be 1–12",
+        ));
     }
     if !input.method.is_empty() && Method::from_code(&input.method).is_none() {
         return Err(bad(format!("unknown method {:?}", input.method)));
@@ -419,7 +428,9 @@ fn clean(input: &ProcurementInput) -> Result<ProcurementInput> {
     p.ref_no = p.ref_no.trim().to_string();
     p.subject = p.subject.trim().to_string();
     if p.ref_no.is_empty() || p.ref_no.chars().count() > 64 {
-        return Err(bad("the procurement needs a reference number (up to 64 characters)"));
+        return Err(bad(
+            "the procurement needs a reference number (up to 64 characters)",
+        ));
     }
     if p.subject.is_empty() {
         return Err(bad("the procurement needs a subject"));
@@ -444,14 +455,21 @@ fn clean(input: &ProcurementInput) -> Result<ProcurementInput> {
         }
         b.tax_id = match b.tax_id.trim() {
             "" => String::new(),
-            t => dp::parse_thai_id(t)
-                .ok_or_else(|| bad(format!("bidder {}: {t:?} is not a valid 13-digit tax id", b.name)))?,
+            t => dp::parse_thai_id(t).ok_or_else(|| {
+                bad(format!(
+                    "bidder {}: {t:?} is not a valid 13-digit tax id",
+                    b.name
+                ))
+            })?,
         };
         if b.status.is_empty() {
             b.status = "valid".into();
         }
         if !["valid", "disqualified", "pending", "withdrawn"].contains(&b.status.as_str()) {
-            return Err(bad(format!("bidder {}: unknown status {:?}", b.name, b.status)));
+            return Err(bad(format!(
+                "bidder {}: unknown status {:?}",
+                b.name, b.status
+            )));
         }
         if b.amount.is_some_and(|a| a < 0) {
             return Err(bad("amounts must not be negative"));
@@ -512,7 +530,9 @@ async fn write_children(
             .await?
             .is_none()
         {
-            return Err(bad("the staff involved must be members of the organization"));
+            return Err(bad(
+                "the staff involved must be members of the organization",
+            ));
         }
         sqlx::query(
             "INSERT INTO procurement_staff (org_id, procurement_id, user_id, duty) VALUES ($1, $2, $3, $4)",
@@ -547,7 +567,10 @@ pub async fn create(
             .fetch_optional(&mut *tx)
             .await?;
     if exists.is_some() {
-        return Err(bad(format!("a procurement numbered {} already exists", p.ref_no)));
+        return Err(bad(format!(
+            "a procurement numbered {} already exists",
+            p.ref_no
+        )));
     }
     let now = crate::now_ms();
     let (id,): (i64,) = sqlx::query_as(
@@ -749,13 +772,15 @@ async fn fill(conn: &mut AnyConnection, p: &mut Procurement) -> Result<()> {
     .await?;
     p.documents = docs
         .into_iter()
-        .map(|(file_id, kind, title, original_name, content_type)| Document {
-            file_id,
-            kind,
-            title,
-            original_name,
-            content_type,
-        })
+        .map(
+            |(file_id, kind, title, original_name, content_type)| Document {
+                file_id,
+                kind,
+                title,
+                original_name,
+                content_type,
+            },
+        )
         .collect();
     Ok(())
 }
@@ -796,7 +821,10 @@ pub async fn fiscal_years(conn: &mut AnyConnection, org_id: i64) -> Result<Vec<i
 }
 
 /// Division id → Thai name, for the analysis and the public pages.
-pub async fn division_names(conn: &mut AnyConnection, org_id: i64) -> Result<BTreeMap<i64, String>> {
+pub async fn division_names(
+    conn: &mut AnyConnection,
+    org_id: i64,
+) -> Result<BTreeMap<i64, String>> {
     Ok(orgs::divisions(conn, org_id)
         .await?
         .into_iter()
@@ -857,7 +885,9 @@ pub async fn add_document(
     }
     let mut tx = conn.begin().await?;
     if get(&mut tx, org_id, procurement_id).await?.is_none()
-        || crate::files::by_id(&mut tx, org_id, file_id).await?.is_none()
+        || crate::files::by_id(&mut tx, org_id, file_id)
+            .await?
+            .is_none()
     {
         return Err(StoreError::NotFound("record".into()));
     }
@@ -982,7 +1012,9 @@ pub async fn add_spending_check(
     actor: &Actor,
 ) -> Result<SpendingCheck> {
     if input.disbursement_ref.trim().is_empty() || input.amount < 0 {
-        return Err(bad("a spending check needs the disbursement's reference and amount"));
+        return Err(bad(
+            "a spending check needs the disbursement's reference and amount",
+        ));
     }
     let all = input.lawful && input.on_purpose && input.worth_it && input.efficient;
     if !all && input.notes.trim().is_empty() {
@@ -1165,15 +1197,17 @@ pub async fn declarations_of(
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(id, user_id, kind, name, relation, id_last4, created_at)| Declaration {
-            id,
-            user_id,
-            kind,
-            name,
-            relation,
-            id_last4,
-            created_at,
-        })
+        .map(
+            |(id, user_id, kind, name, relation, id_last4, created_at)| Declaration {
+                id,
+                user_id,
+                kind,
+                name,
+                relation,
+                id_last4,
+                created_at,
+            },
+        )
         .collect())
 }
 
@@ -1187,13 +1221,14 @@ pub async fn remove_declaration(
     actor: &Actor,
 ) -> Result<()> {
     let mut tx = conn.begin().await?;
-    let n = sqlx::query("DELETE FROM coi_declarations WHERE org_id = $1 AND user_id = $2 AND id = $3")
-        .bind(org_id)
-        .bind(user_id)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
+    let n =
+        sqlx::query("DELETE FROM coi_declarations WHERE org_id = $1 AND user_id = $2 AND id = $3")
+            .bind(org_id)
+            .bind(user_id)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
     if n == 0 {
         return Err(StoreError::NotFound("record".into()));
     }
@@ -1353,7 +1388,10 @@ pub async fn check_conflicts(
         }
     }
     let all = flags_for_procurement(conn, org_id, procurement_id).await?;
-    Ok(all.into_iter().filter(|f| new_ids.contains(&f.id)).collect())
+    Ok(all
+        .into_iter()
+        .filter(|f| new_ids.contains(&f.id))
+        .collect())
 }
 
 /// The flags of one procurement.
@@ -1541,14 +1579,22 @@ pub fn export_section<'a>(conn: &'a mut AnyConnection, x: &'a ExportCtx) -> BoxF
         let mut sorted = decl_rows.clone();
         sorted.sort_by(|a, b| (users.get(&a.1), a.8, &a.3).cmp(&(users.get(&b.1), b.8, &b.3)));
         let mut counter: BTreeMap<String, i64> = BTreeMap::new();
-        for (id, user_id, kind, name, name_norm, relation, hash, last4, created, updated) in sorted {
-            let Some(u) = users.get(&user_id).cloned() else { continue };
+        for (id, user_id, kind, name, name_norm, relation, hash, last4, created, updated) in sorted
+        {
+            let Some(u) = users.get(&user_id).cloned() else {
+                continue;
+            };
             let n = counter.entry(u.clone()).or_insert(0);
             *n += 1;
             decl_key.insert(id, (u.clone(), *n));
-            decls.push((u.clone(), *n, created, json!({"username": u, "n": *n, "kind": kind, "name": name,
+            decls.push((
+                u.clone(),
+                *n,
+                created,
+                json!({"username": u, "n": *n, "kind": kind, "name": name,
                 "name_norm": name_norm, "relation": relation, "id_hash": hash, "id_last4": last4,
-                "created_at": created, "updated_at": updated})));
+                "created_at": created, "updated_at": updated}),
+            ));
         }
         let flag_rows: Vec<(i64, i64, String, i64, i64, String, String, String, i64, String, Option<i64>)> =
             sqlx::query_as(
@@ -1593,9 +1639,11 @@ fn s(v: &Value, name: &str) -> Result<String> {
         .ok_or_else(|| bad(format!("procurement: field {name:?} must be text")))
 }
 fn i(v: &Value, name: &str) -> Result<i64> {
-    v.get(name)
-        .and_then(Value::as_i64)
-        .ok_or_else(|| bad(format!("procurement: field {name:?} must be a whole number")))
+    v.get(name).and_then(Value::as_i64).ok_or_else(|| {
+        bad(format!(
+            "procurement: field {name:?} must be a whole number"
+        ))
+    })
 }
 fn oi(v: &Value, name: &str) -> Option<i64> {
     v.get(name).and_then(Value::as_i64)
@@ -1661,7 +1709,9 @@ pub fn import_section<'a>(
             let ref_no = s(p, "ref_no")?;
             let method = s(p, "method")?;
             if Method::from_code(&method).is_none() {
-                return Err(bad(format!("procurement {ref_no}: unknown method {method:?}")));
+                return Err(bad(format!(
+                    "procurement {ref_no}: unknown method {method:?}"
+                )));
             }
             let plan_item = match p.get("plan_item").and_then(Value::as_array) {
                 Some(k) if k.len() == 3 => {
@@ -1749,7 +1799,9 @@ pub fn import_section<'a>(
                 .fetch_optional(&mut *conn)
                 .await?;
                 let (file_id,) = file.ok_or_else(|| {
-                    bad(format!("procurement {ref_no}: document {name} is not among the files"))
+                    bad(format!(
+                        "procurement {ref_no}: document {name} is not among the files"
+                    ))
                 })?;
                 sqlx::query(
                     "INSERT INTO procurement_documents (org_id, procurement_id, file_id, kind, title) \

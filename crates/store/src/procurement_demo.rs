@@ -37,7 +37,11 @@ pub struct Seeded {
     pub conflict_flags: usize,
 }
 
-async fn member(conn: &mut AnyConnection, org_id: i64, username: &str) -> Result<Option<users::User>> {
+async fn member(
+    conn: &mut AnyConnection,
+    org_id: i64,
+    username: &str,
+) -> Result<Option<users::User>> {
     match users::by_username(conn, username).await? {
         Some(u) if users::membership(conn, org_id, u.id).await?.is_some() => Ok(Some(u)),
         _ => Ok(None),
@@ -92,12 +96,54 @@ pub async fn seed_with(
     }
     for (kind, subject, division, method, budget, month) in [
         ("spending", "ค่าวัสดุสำนักงาน", office, "", 1_500_000, 0),
-        ("spending", "ค่าก่อสร้างถนน คสล. ซอยศุภกิจ", finance, "", 3_000_000, 0),
-        ("spending", "ค่าครุภัณฑ์ยานพาหนะ (รถบรรทุกขยะ)", health, "", 2_500_000, 0),
-        ("procurement", "จัดซื้อวัสดุสำนักงาน", office, "specific", 1_500_000, 1),
-        ("procurement", "ก่อสร้างถนน คสล. ซอยศุภกิจ", finance, "e_bidding", 3_000_000, 2),
-        ("procurement", "จัดซื้อรถบรรทุกขยะ", health, "e_bidding", 2_500_000, 1),
-        ("procurement", "จ้างซ่อมแซมอาคารสำนักงาน", finance, "selection", 800_000, 3),
+        (
+            "spending",
+            "ค่าก่อสร้างถนน คสล. ซอยศุภกิจ",
+            finance,
+            "",
+            3_000_000,
+            0,
+        ),
+        (
+            "spending",
+            "ค่าครุภัณฑ์ยานพาหนะ (รถบรรทุกขยะ)",
+            health,
+            "",
+            2_500_000,
+            0,
+        ),
+        (
+            "procurement",
+            "จัดซื้อวัสดุสำนักงาน",
+            office,
+            "specific",
+            1_500_000,
+            1,
+        ),
+        (
+            "procurement",
+            "ก่อสร้างถนน คสล. ซอยศุภกิจ",
+            finance,
+            "e_bidding",
+            3_000_000,
+            2,
+        ),
+        (
+            "procurement",
+            "จัดซื้อรถบรรทุกขยะ",
+            health,
+            "e_bidding",
+            2_500_000,
+            1,
+        ),
+        (
+            "procurement",
+            "จ้างซ่อมแซมอาคารสำนักงาน",
+            finance,
+            "selection",
+            800_000,
+            3,
+        ),
     ] {
         p::add_plan_item(
             conn,
@@ -132,23 +178,29 @@ pub async fn seed_with(
         amount: Some(baht(amount)),
         status: "valid".into(),
     };
-    let base = |ref_no: &str, subject: &str, division: Option<i64>, method: &str, budget: i64| ProcurementInput {
-        ref_no: ref_no.into(),
-        fiscal_year: 2566,
-        subject: subject.into(),
-        division_id: division,
-        method: method.into(),
-        category: "goods".into(),
-        budget: baht(budget),
-        reference_price: Some(baht(budget)),
-        winner: Some(0),
-        project_key: key_of.get(&10).copied(),
-        ..ProcurementInput::default()
+    let base = |ref_no: &str, subject: &str, division: Option<i64>, method: &str, budget: i64| {
+        ProcurementInput {
+            ref_no: ref_no.into(),
+            fiscal_year: 2566,
+            subject: subject.into(),
+            division_id: division,
+            method: method.into(),
+            category: "goods".into(),
+            budget: baht(budget),
+            reference_price: Some(baht(budget)),
+            winner: Some(0),
+            project_key: key_of.get(&10).copied(),
+            ..ProcurementInput::default()
+        }
     };
     let mut list: Vec<ProcurementInput> = Vec::new();
-    for (n, (day, amount)) in [("2023-01-05", 450_000), ("2023-01-12", 420_000), ("2023-01-25", 390_000)]
-        .into_iter()
-        .enumerate()
+    for (n, (day, amount)) in [
+        ("2023-01-05", 450_000),
+        ("2023-01-12", 420_000),
+        ("2023-01-25", 390_000),
+    ]
+    .into_iter()
+    .enumerate()
     {
         let mut x = base(
             &format!("6601100{:04}", 120 + n),
@@ -167,7 +219,13 @@ pub async fn seed_with(
     }
     // Single bid, awarded above the reference price, announced three days before the
     // deadline.
-    let mut road = base("66029001122", "ก่อสร้างถนน คสล. ซอยศุภกิจ", finance, "e_bidding", 3_000_000);
+    let mut road = base(
+        "66029001122",
+        "ก่อสร้างถนน คสล. ซอยศุภกิจ",
+        finance,
+        "e_bidding",
+        3_000_000,
+    );
     road.category = "works".into();
     road.reference_price = Some(baht(2_900_000));
     road.bidders = vec![bid("บริษัท ถนนดี จำกัด", &road_tax, 2_950_000)];
@@ -180,7 +238,13 @@ pub async fn seed_with(
     road.contract_start = "2023-02-16".into();
     road.contract_end = "2023-06-15".into();
     list.push(road);
-    let mut truck = base("66019005678", "จัดซื้อรถบรรทุกขยะ", health, "e_bidding", 2_500_000);
+    let mut truck = base(
+        "66019005678",
+        "จัดซื้อรถบรรทุกขยะ",
+        health,
+        "e_bidding",
+        2_500_000,
+    );
     truck.bidders = vec![
         bid("บริษัท รถดี จำกัด", &truck_a, 2_400_000),
         bid("บริษัท รถเร็ว จำกัด", &truck_b, 2_450_000),
@@ -195,7 +259,13 @@ pub async fn seed_with(
     list.push(truck);
     // The planted conflict: the finance officer sits on the committee; the winning
     // partnership is the one the officer declared (same tax id).
-    let mut repair = base(CONFLICTED_REF, "จ้างซ่อมแซมอาคารสำนักงาน", finance, "selection", 800_000);
+    let mut repair = base(
+        CONFLICTED_REF,
+        "จ้างซ่อมแซมอาคารสำนักงาน",
+        finance,
+        "selection",
+        800_000,
+    );
     repair.category = "works".into();
     repair.reference_price = Some(baht(780_000));
     repair.bidders = vec![

@@ -361,5 +361,7 @@ pub async fn latest_or_live(
     if let Some((v, r)) = report(conn, org_id, fy, round, None).await? {
         return Ok(Some((Some(v), r)));
     }
-    Ok(live_report(conn, org_id, fy, round).await?.map(|r| (None, r)))
+    Ok(live_report(conn, org_id, fy, round)
+        .await?
+        .map(|r| (None, r)))
 }

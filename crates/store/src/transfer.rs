@@ -131,6 +131,21 @@ pub const SECTIONS: &[Section] = &[
         import: crate::procurement::import_section,
     },
     Section {
+        name: "disclosure",
+        export: crate::disclosure::export_section,
+        import: crate::disclosure::import_section,
+    },
+    Section {
+        name: "oit",
+        export: crate::oit::export_section,
+        import: crate::oit::import_section,
+    },
+    Section {
+        name: "visits",
+        export: crate::visits::export_section,
+        import: crate::visits::import_section,
+    },
+    Section {
         name: "audit",
         export: |c, x| Box::pin(export_audit(c, x)),
         import: |c, x, v| Box::pin(import_audit(c, x, v)),

@@ -117,19 +117,31 @@ pub fn stacked_bars(c: &Chart<'_>, series: &[Series<'_>], rows: &[(String, Vec<f
     let (label_w, bar_w, row_h) = (190.0, 380.0, 30.0);
     let w = label_w + bar_w + 70.0;
     let h = 34.0 + rows.len() as f64 * row_h + 10.0;
-    let max = rows.iter().map(|(_, v)| v.iter().sum::<f64>()).fold(0.0, f64::max);
+    let max = rows
+        .iter()
+        .map(|(_, v)| v.iter().sum::<f64>())
+        .fold(0.0, f64::max);
     let mut out = open(c, w, h);
     legend(&mut out, series, 4.0, 16.0);
     for (r, (label, values)) in rows.iter().enumerate() {
         let y = 30.0 + r as f64 * row_h;
-        let _ = write!(out, "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>", label_w - 8.0, y + 17.0, esc(label));
+        let _ = write!(
+            out,
+            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
+            label_w - 8.0,
+            y + 17.0,
+            esc(label)
+        );
         let mut x = label_w;
         for (i, v) in values.iter().enumerate() {
             let len = if max > 0.0 { v / max * bar_w } else { 0.0 };
             if len <= 0.0 {
                 continue;
             }
-            let s = series.get(i).copied().unwrap_or(Series { label: "", color: palette::GREY });
+            let s = series.get(i).copied().unwrap_or(Series {
+                label: "",
+                color: palette::GREY,
+            });
             let _ = write!(
                 out,
                 "<rect class=\"bar\" data-value=\"{v}\" x=\"{x:.2}\" y=\"{y:.1}\" width=\"{len:.2}\" height=\"22\" fill=\"{}\">\
@@ -150,7 +162,13 @@ pub fn stacked_bars(c: &Chart<'_>, series: &[Series<'_>], rows: &[(String, Vec<f
             x += len;
         }
         let total: f64 = values.iter().sum();
-        let _ = write!(out, "<text x=\"{:.1}\" y=\"{:.1}\">{}</text>", x + 6.0, y + 16.0, num(total));
+        let _ = write!(
+            out,
+            "<text x=\"{:.1}\" y=\"{:.1}\">{}</text>",
+            x + 6.0,
+            y + 16.0,
+            num(total)
+        );
     }
     out.push_str("</svg>");
     out
@@ -158,23 +176,43 @@ pub fn stacked_bars(c: &Chart<'_>, series: &[Series<'_>], rows: &[(String, Vec<f
 
 /// Vertical grouped bars: one group per category (a fiscal year), one bar per series,
 /// heights proportional to the values from zero, each value written above its bar.
-pub fn grouped_bars(c: &Chart<'_>, series: &[Series<'_>], groups: &[(String, Vec<f64>)], fmt: fn(f64) -> String) -> String {
+pub fn grouped_bars(
+    c: &Chart<'_>,
+    series: &[Series<'_>],
+    groups: &[(String, Vec<f64>)],
+    fmt: fn(f64) -> String,
+) -> String {
     let (left, top, plot_h) = (10.0, 36.0, 200.0);
     let bar_w = 34.0;
     let group_w = series.len().max(1) as f64 * bar_w + 44.0;
     let w = (left * 2.0 + groups.len() as f64 * group_w).max(320.0);
     let h = top + plot_h + 44.0;
-    let max = groups.iter().flat_map(|(_, v)| v.iter().copied()).fold(0.0, f64::max);
+    let max = groups
+        .iter()
+        .flat_map(|(_, v)| v.iter().copied())
+        .fold(0.0, f64::max);
     let mut out = open(c, w, h);
     legend(&mut out, series, 4.0, 16.0);
     let base = top + plot_h;
-    let _ = write!(out, "<line x1=\"{left}\" y1=\"{base}\" x2=\"{:.1}\" y2=\"{base}\" stroke=\"{}\"/>", w - left, palette::INK);
+    let _ = write!(
+        out,
+        "<line x1=\"{left}\" y1=\"{base}\" x2=\"{:.1}\" y2=\"{base}\" stroke=\"{}\"/>",
+        w - left,
+        palette::INK
+    );
     for (g, (label, values)) in groups.iter().enumerate() {
         let gx = left + g as f64 * group_w + 22.0;
         for (i, v) in values.iter().enumerate() {
-            let bh = if max > 0.0 { v / max * (plot_h - 18.0) } else { 0.0 };
+            let bh = if max > 0.0 {
+                v / max * (plot_h - 18.0)
+            } else {
+                0.0
+            };
             let x = gx + i as f64 * bar_w;
-            let s = series.get(i).copied().unwrap_or(Series { label: "", color: palette::GREY });
+            let s = series.get(i).copied().unwrap_or(Series {
+                label: "",
+                color: palette::GREY,
+            });
             let _ = write!(
                 out,
                 "<rect class=\"bar\" data-value=\"{v}\" x=\"{x:.1}\" y=\"{:.2}\" width=\"{:.1}\" height=\"{bh:.2}\" fill=\"{}\">\
@@ -304,12 +342,21 @@ pub fn bars_vs_target(
     let (left, top, plot_h, slot) = (10.0, 36.0, 180.0, 80.0);
     let w = (left * 2.0 + items.len() as f64 * slot).max(320.0);
     let h = top + plot_h + 40.0;
-    let max = items.iter().flat_map(|(_, a, t)| [a.unwrap_or(0.0), t.unwrap_or(0.0)]).fold(0.0, f64::max).max(1.0);
+    let max = items
+        .iter()
+        .flat_map(|(_, a, t)| [a.unwrap_or(0.0), t.unwrap_or(0.0)])
+        .fold(0.0, f64::max)
+        .max(1.0);
     let mut out = open(c, w, h);
     legend(&mut out, &[actual, target], 4.0, 16.0);
     let base = top + plot_h;
     let y_of = |v: f64| base - v / max * (plot_h - 20.0);
-    let _ = write!(out, "<line x1=\"{left}\" y1=\"{base}\" x2=\"{:.1}\" y2=\"{base}\" stroke=\"{}\"/>", w - left, palette::INK);
+    let _ = write!(
+        out,
+        "<line x1=\"{left}\" y1=\"{base}\" x2=\"{:.1}\" y2=\"{base}\" stroke=\"{}\"/>",
+        w - left,
+        palette::INK
+    );
     for (i, (label, a, t)) in items.iter().enumerate() {
         let x = left + i as f64 * slot + 20.0;
         if let Some(a) = a {
@@ -344,7 +391,13 @@ pub fn bars_vs_target(
                 num(*t)
             );
         }
-        let _ = write!(out, "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>", x + 20.0, base + 18.0, esc(label));
+        let _ = write!(
+            out,
+            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
+            x + 20.0,
+            base + 18.0,
+            esc(label)
+        );
     }
     out.push_str("</svg>");
     out
@@ -376,7 +429,11 @@ pub fn heat_map(
         for (col, (label, color)) in row.iter().enumerate() {
             let impact = col + 1;
             let x = left + col as f64 * cell;
-            let n = counts.get(likelihood - 1).and_then(|row| row.get(col)).copied().unwrap_or(0);
+            let n = counts
+                .get(likelihood - 1)
+                .and_then(|row| row.get(col))
+                .copied()
+                .unwrap_or(0);
             let _ = write!(
                 out,
                 "<rect class=\"cell\" data-likelihood=\"{likelihood}\" data-impact=\"{impact}\" data-count=\"{n}\" \
@@ -479,27 +536,55 @@ mod tests {
         out
     }
 
-    const C: Chart<'static> = Chart { id: "c", title: "ชื่อ <กราฟ> & \"คำอธิบาย\"", desc: "รายละเอียด" };
-    const S: [Series<'static>; 2] =
-        [Series { label: "แล้วเสร็จ", color: palette::GREEN }, Series { label: "ระหว่างดำเนินการ", color: palette::BLUE }];
+    const C: Chart<'static> = Chart {
+        id: "c",
+        title: "ชื่อ <กราฟ> & \"คำอธิบาย\"",
+        desc: "รายละเอียด",
+    };
+    const S: [Series<'static>; 2] = [
+        Series {
+            label: "แล้วเสร็จ",
+            color: palette::GREEN,
+        },
+        Series {
+            label: "ระหว่างดำเนินการ",
+            color: palette::BLUE,
+        },
+    ];
 
     #[test]
     fn stacked_bar_lengths_are_proportional_to_counts() {
-        let svg = stacked_bars(&C, &S, &[("มิติที่ ๑".into(), vec![6.0, 2.0]), ("มิติที่ ๒".into(), vec![3.0, 0.0])]);
+        let svg = stacked_bars(
+            &C,
+            &S,
+            &[
+                ("มิติที่ ๑".into(), vec![6.0, 2.0]),
+                ("มิติที่ ๒".into(), vec![3.0, 0.0]),
+            ],
+        );
         let els = elements(&svg);
         assert_eq!(els[0].0, "svg");
         assert!(els.iter().any(|e| e.0 == "title"));
-        let bars: Vec<_> = els.iter().filter(|e| e.1.iter().any(|(k, v)| k == "class" && v == "bar")).collect();
+        let bars: Vec<_> = els
+            .iter()
+            .filter(|e| e.1.iter().any(|(k, v)| k == "class" && v == "bar"))
+            .collect();
         assert_eq!(bars.len(), 3, "zero segments are not drawn");
         let widths: Vec<f64> = bars.iter().map(|b| attr(b, "width")).collect();
         let values: Vec<f64> = bars.iter().map(|b| attr(b, "data-value")).collect();
         for (w, v) in widths.iter().zip(&values) {
-            assert!((w / v - widths[0] / values[0]).abs() < 0.01, "{widths:?} vs {values:?}");
+            assert!(
+                (w / v - widths[0] / values[0]).abs() < 0.01,
+                "{widths:?} vs {values:?}"
+            );
         }
         // Segments of a row follow each other.
         assert!((attr(bars[1], "x") - (attr(bars[0], "x") + widths[0])).abs() < 0.01);
         let t = texts(&svg);
-        assert!(t.contains(&"ชื่อ <กราฟ> & \"คำอธิบาย\"".to_string()), "title escaped and readable");
+        assert!(
+            t.contains(&"ชื่อ <กราฟ> & \"คำอธิบาย\"".to_string()),
+            "title escaped and readable"
+        );
         assert!(t.contains(&"8".to_string()), "row total written");
         assert!(!svg.contains("style="), "no inline styles (CSP)");
     }
@@ -509,11 +594,17 @@ mod tests {
         let svg = grouped_bars(
             &C,
             &S,
-            &[("2566".into(), vec![1_000_000.0, 250_000.0]), ("2567".into(), vec![500_000.0, 0.0])],
+            &[
+                ("2566".into(), vec![1_000_000.0, 250_000.0]),
+                ("2567".into(), vec![500_000.0, 0.0]),
+            ],
             |v| thousands(v as i64),
         );
         let els = elements(&svg);
-        let bars: Vec<_> = els.iter().filter(|e| e.1.iter().any(|(k, v)| k == "class" && v == "bar")).collect();
+        let bars: Vec<_> = els
+            .iter()
+            .filter(|e| e.1.iter().any(|(k, v)| k == "class" && v == "bar"))
+            .collect();
         assert_eq!(bars.len(), 4);
         let h = |i: usize| attr(bars[i], "height");
         assert!((h(0) / h(1) - 4.0).abs() < 0.01);
@@ -539,22 +630,55 @@ mod tests {
         let (y60, y80) = (attr(pts[0], "cy"), attr(pts[1], "cy"));
         let base = 36.0 + 200.0;
         assert!(((base - y80) / (base - y60) - 80.0 / 60.0).abs() < 0.01);
-        let target = els.iter().find(|e| e.1.iter().any(|(k, v)| k == "class" && v == "target")).unwrap();
-        assert_eq!(target.1.iter().find(|(k, _)| k == "points").unwrap().1.split(' ').count(), 3);
-        assert!(els.iter().any(|e| e.1.iter().any(|(k, _)| k == "stroke-dasharray")));
+        let target = els
+            .iter()
+            .find(|e| e.1.iter().any(|(k, v)| k == "class" && v == "target"))
+            .unwrap();
+        assert_eq!(
+            target
+                .1
+                .iter()
+                .find(|(k, _)| k == "points")
+                .unwrap()
+                .1
+                .split(' ')
+                .count(),
+            3
+        );
+        assert!(
+            els.iter()
+                .any(|e| e.1.iter().any(|(k, _)| k == "stroke-dasharray"))
+        );
         let t = texts(&svg);
         assert!(t.contains(&"65".to_string()) && t.contains(&"80".to_string()));
     }
 
     #[test]
     fn bars_against_targets() {
-        let svg = bars_vs_target(&C, S[0], S[1], &[("2565".into(), Some(10.0), None), ("2566".into(), Some(5.0), Some(9.0))]);
+        let svg = bars_vs_target(
+            &C,
+            S[0],
+            S[1],
+            &[
+                ("2565".into(), Some(10.0), None),
+                ("2566".into(), Some(5.0), Some(9.0)),
+            ],
+        );
         let els = elements(&svg);
-        let bars: Vec<_> = els.iter().filter(|e| e.1.iter().any(|(k, v)| k == "class" && v == "bar")).collect();
+        let bars: Vec<_> = els
+            .iter()
+            .filter(|e| e.1.iter().any(|(k, v)| k == "class" && v == "bar"))
+            .collect();
         assert!((attr(bars[0], "height") / attr(bars[1], "height") - 2.0).abs() < 0.01);
-        let line = els.iter().find(|e| e.0 == "line" && e.1.iter().any(|(k, v)| k == "class" && v == "target")).unwrap();
+        let line = els
+            .iter()
+            .find(|e| e.0 == "line" && e.1.iter().any(|(k, v)| k == "class" && v == "target"))
+            .unwrap();
         let base = 36.0 + 180.0;
-        assert!(((base - attr(line, "y1")) / attr(bars[0], "height") - 0.9).abs() < 0.01, "9 against 10");
+        assert!(
+            ((base - attr(line, "y1")) / attr(bars[0], "height") - 0.9).abs() < 0.01,
+            "9 against 10"
+        );
     }
 
     #[test]
@@ -564,10 +688,16 @@ mod tests {
         counts[4][3] = 2; // likelihood 5, impact 4
         let svg = heat_map(&C, &cells, &counts, "โอกาส", "ผลกระทบ");
         let els = elements(&svg);
-        let cs: Vec<_> = els.iter().filter(|e| e.1.iter().any(|(k, v)| k == "class" && v == "cell")).collect();
+        let cs: Vec<_> = els
+            .iter()
+            .filter(|e| e.1.iter().any(|(k, v)| k == "class" && v == "cell"))
+            .collect();
         assert_eq!(cs.len(), 25);
         let hot = cs.iter().find(|e| attr(e, "data-count") == 2.0).unwrap();
-        assert_eq!((attr(hot, "data-likelihood"), attr(hot, "data-impact")), (5.0, 4.0));
+        assert_eq!(
+            (attr(hot, "data-likelihood"), attr(hot, "data-impact")),
+            (5.0, 4.0)
+        );
         assert_eq!(attr(hot, "y"), 14.0, "likelihood 5 is the top row");
         assert!(texts(&svg).contains(&"2".to_string()));
     }

@@ -44,6 +44,13 @@ pub struct WebConfig {
     pub smtp_url: Option<String>,
     /// The sender of notices (`PRONGSAI_MAIL_FROM`).
     pub mail_from: Option<String>,
+    /// OCDS `ocid` prefix registered with the Open Contracting Partnership
+    /// (`PRONGSAI_OCID_PREFIX`, e.g. `ocds-abc123`); none: `ocds-prongsai` (unregistered,
+    /// for tests and demos).
+    pub ocid_prefix: Option<String>,
+    /// The public base URL (`PRONGSAI_PUBLIC_URL`, e.g. `https://data.example.go.th`) for
+    /// absolute links in OCDS and CKAN output; none: taken from the request's Host.
+    pub public_url: Option<String>,
 }
 
 /// Everything a request handler can reach. Cheap to clone.

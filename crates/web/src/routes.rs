@@ -121,6 +121,19 @@ pub const STAFF_ROUTES: &[StaffRoute] = &[
     r("GET", "/{org}/staff/rounds/{year}/{round}/report.pdf", Permission::ViewProgress),
     r("GET", "/{org}/staff/rounds/{year}/{round}/eplannacc.csv", Permission::ViewProgress),
     r("GET", "/{org}/staff/rounds/{year}/{round}/eplannacc.xlsx", Permission::ViewProgress),
+    // Budget and procurement, conflicts of interest (issue 6 items 3–4)
+    r("GET", "/{org}/staff/procurement", Permission::ManageProcurement),
+    r("POST", "/{org}/staff/procurement", Permission::ManageProcurement),
+    r("POST", "/{org}/staff/procurement/plan", Permission::ManageProcurement),
+    r("GET", "/{org}/staff/procurement/checks", Permission::CheckSpending),
+    r("POST", "/{org}/staff/procurement/checks", Permission::CheckSpending),
+    r("GET", "/{org}/staff/procurement/{id}", Permission::ManageProcurement),
+    r("POST", "/{org}/staff/procurement/{id}/documents", Permission::ManageProcurement),
+    r("GET", "/{org}/staff/coi", Permission::StaffArea),
+    r("POST", "/{org}/staff/coi", Permission::StaffArea),
+    r("POST", "/{org}/staff/coi/{declaration_id}/remove", Permission::StaffArea),
+    r("GET", "/{org}/staff/coi/flags", Permission::ReviewConflicts),
+    r("POST", "/{org}/staff/coi/flags/{flag_id}", Permission::ReviewConflicts),
 ];
 
 /// The staff menu: path under `/{org}/staff/`, label key, permission to see it.
@@ -132,6 +145,8 @@ pub const STAFF_MENU: &[(&str, &str, Permission)] = &[
     ("settings", "nav.settings", Permission::ManageOrganization),
     ("audit", "nav.audit", Permission::ViewAuditTrail),
     ("integrity/", "nav.integrity", Permission::HandleCorruptionReports),
+    ("procurement", "procurement.nav", Permission::ManageProcurement),
+    ("coi", "coi.nav", Permission::StaffArea),
     ("dashboard", "dash.nav", Permission::ViewAllWork),
     ("ita", "ita.nav", Permission::ViewAllWork),
     ("risks", "risk.nav", Permission::ViewAllWork),
@@ -220,9 +235,16 @@ fn all() -> Routes {
     .get("/{org}/staff/audit", admin::audit)
     // The action plan: public pages, staff page and upload (a file: a larger body limit)
     .get("/{org}/plan", crate::views::plan::public_plan)
-    .get("/{org}/plan/projects/{no}", crate::views::plan::public_project)
+    .get(
+        "/{org}/plan/projects/{no}",
+        crate::views::plan::public_project,
+    )
     .get("/{org}/staff/plan", crate::views::plan::staff_plan)
-    .post("/{org}/staff/plan", crate::views::plan::upload.layer(DefaultBodyLimit::max(crate::views::plan::UPLOAD_BODY_LIMIT)))
+    .post(
+        "/{org}/staff/plan",
+        crate::views::plan::upload
+            .layer(DefaultBodyLimit::max(crate::views::plan::UPLOAD_BODY_LIMIT)),
+    )
     // Corruption reports: public channel, integrity officers' area, API
     .get("/{org}/integrity/report", corruption_public::report_form)
     .post_upload("/{org}/integrity/report", corruption_public::report_submit)
@@ -316,6 +338,32 @@ fn all() -> Routes {
     .get("/{org}/reports/{year}/{round}", crate::views::reports::page)
     .get("/{org}/reports/{year}/{round}/report.pdf", crate::views::reports::pdf)
     .get("/{org}/reports/{year}/{round}/report.xlsx", crate::views::reports::xlsx)
+    // Budget and procurement: public pages and open data, staff area (issue 6 items 3–5)
+    .get("/{org}/procurement", crate::views::procurement::public_index)
+    .get("/{org}/procurement/analysis", crate::views::procurement::analysis)
+    .get("/{org}/procurement/summary/{month}", crate::views::procurement::summary)
+    .get("/{org}/procurement/records/{id}", crate::views::procurement::public_record)
+    .get("/{org}/procurement/records/{id}/files/{file_id}", crate::views::procurement::public_file)
+    .get("/{org}/procurement/ocds/{file}", crate::views::opendata::ocds_package)
+    .get("/{org}/procurement/{file}", crate::views::opendata::procurement_file)
+    .get("/{org}/opendata/{file}", crate::views::opendata::list_file)
+    .get("/{org}/staff/procurement", crate::views::procurement::staff_list)
+    .post("/{org}/staff/procurement", crate::views::procurement::staff_create)
+    .post("/{org}/staff/procurement/plan", crate::views::procurement::staff_add_plan)
+    .get("/{org}/staff/procurement/checks", crate::views::procurement::staff_checks)
+    .post("/{org}/staff/procurement/checks", crate::views::procurement::staff_add_check)
+    .get("/{org}/staff/procurement/{id}", crate::views::procurement::staff_detail)
+    .post_upload("/{org}/staff/procurement/{id}/documents", crate::views::procurement::staff_upload)
+    .get("/{org}/staff/coi", crate::views::procurement::coi)
+    .post("/{org}/staff/coi", crate::views::procurement::coi_declare)
+    .post("/{org}/staff/coi/{declaration_id}/remove", crate::views::procurement::coi_remove)
+    .get("/{org}/staff/coi/flags", crate::views::procurement::coi_flags)
+    .post("/{org}/staff/coi/flags/{flag_id}", crate::views::procurement::coi_resolve)
+    // CKAN Action API subset (both paths, GET and POST)
+    .get("/api/3/action/{action}", crate::views::opendata::ckan_get)
+    .post("/api/3/action/{action}", crate::views::opendata::ckan_post)
+    .get("/api/action/{action}", crate::views::opendata::ckan_get)
+    .post("/api/action/{action}", crate::views::opendata::ckan_post)
     // JSON API
     .get("/api/v1/orgs", api::v1::orgs)
     .get("/api/v1/orgs/{org}", api::v1::org)

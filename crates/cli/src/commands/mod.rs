@@ -3,6 +3,8 @@
 mod audit;
 mod backup;
 mod corruption_reports;
+pub mod dev;
+mod open311_keys;
 mod org;
 pub mod report;
 mod serve;
@@ -79,6 +81,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Plan(c) => crate::plan_cmd::run(&ctx, c).await,
         Command::Report(c) => report::run(&ctx, c).await,
         Command::Integrity(c) => corruption_reports::run(&ctx, c).await,
+        Command::Dev(c) => dev::run(&ctx, c).await,
         Command::Backup { out } => backup::backup(&ctx, &out).await,
         Command::Restore { file } => backup::restore(&ctx, &file).await,
     }

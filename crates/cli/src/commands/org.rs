@@ -13,6 +13,9 @@ use crate::error::{CliError, Result};
 
 pub async fn run(ctx: &Ctx, cmd: OrgCommand) -> Result<ExitCode> {
     match cmd {
+        OrgCommand::ApiKey(crate::ApiKeyCommand::Create { slug, name }) => {
+            return super::open311_keys::create(ctx, &slug, &name).await;
+        }
         OrgCommand::Create {
             slug,
             name_th,

@@ -76,7 +76,9 @@ pub fn edition(v: Option<&RoundVersion>) -> Edition {
 }
 
 fn parse_round(year: &str, round: &str) -> Result<(FiscalYear, ReportingRound)> {
-    let fy: FiscalYear = year.parse().map_err(|e: prongsai_domain::fiscal::FiscalYearError| CliError::usage(e.to_string()))?;
+    let fy: FiscalYear = year
+        .parse()
+        .map_err(|e: prongsai_domain::fiscal::FiscalYearError| CliError::usage(e.to_string()))?;
     let r: ReportingRound = round.parse().map_err(CliError::usage)?;
     Ok((fy, r))
 }
@@ -87,20 +89,42 @@ fn docs_error(e: prongsai_docs::DocsError) -> CliError {
 
 pub async fn run(ctx: &Ctx, cmd: ReportCommand) -> Result<ExitCode> {
     let (org, year, round, out) = match &cmd {
-        ReportCommand::Round { org, year, round, out, .. } | ReportCommand::Eplannacc { org, year, round, out, .. } => {
-            (org, year, round, out)
+        ReportCommand::Round {
+            org,
+            year,
+            round,
+            out,
+            ..
         }
+        | ReportCommand::Eplannacc {
+            org,
+            year,
+            round,
+            out,
+            ..
+        } => (org, year, round, out),
     };
     let (fy, r) = parse_round(year, round)?;
     let db = ctx.db().await?;
-    let mut conn = db.pool.acquire().await.map_err(prongsai_store::StoreError::from)?;
+    let mut conn = db
+        .pool
+        .acquire()
+        .await
+        .map_err(prongsai_store::StoreError::from)?;
     let o = org_by_slug(&mut conn, org).await?;
     let (version, report) = rounds::latest_or_live(&mut conn, o.id, fy, r)
         .await?
-        .ok_or_else(|| CliError::usage(format!("{org} has no plan yet: import one with `prongsai plan import`")))?;
+        .ok_or_else(|| {
+            CliError::usage(format!(
+                "{org} has no plan yet: import one with `prongsai plan import`"
+            ))
+        })?;
     let ed = edition(version.as_ref());
     let bytes = match cmd {
-        ReportCommand::Round { format: RoundFormat::Json, .. } => {
+        ReportCommand::Round {
+            format: RoundFormat::Json,
+            ..
+        } => {
             let doc = serde_json::json!({
                 "edition": match &version {
                     Some(v) => serde_json::json!({ "kind": "submitted", "version": v.version, "submitted_at": v.submitted_at,
@@ -112,12 +136,22 @@ pub async fn run(ctx: &Ctx, cmd: ReportCommand) -> Result<ExitCode> {
             });
             serde_json::to_vec_pretty(&doc).map_err(|e| CliError::usage(e.to_string()))?
         }
-        ReportCommand::Round { format: RoundFormat::Xlsx, .. } => round_xlsx(&report, &ed).map_err(docs_error)?,
-        ReportCommand::Round { format: RoundFormat::Pdf, .. } => round_pdf(&report, &ed).map_err(docs_error)?,
-        ReportCommand::Eplannacc { format: EplanFormat::Csv, .. } => prongsai_docs::eplannacc::to_csv(&report),
-        ReportCommand::Eplannacc { format: EplanFormat::Xlsx, .. } => {
-            prongsai_docs::eplannacc::to_xlsx(&report).map_err(docs_error)?
-        }
+        ReportCommand::Round {
+            format: RoundFormat::Xlsx,
+            ..
+        } => round_xlsx(&report, &ed).map_err(docs_error)?,
+        ReportCommand::Round {
+            format: RoundFormat::Pdf,
+            ..
+        } => round_pdf(&report, &ed).map_err(docs_error)?,
+        ReportCommand::Eplannacc {
+            format: EplanFormat::Csv,
+            ..
+        } => prongsai_docs::eplannacc::to_csv(&report),
+        ReportCommand::Eplannacc {
+            format: EplanFormat::Xlsx,
+            ..
+        } => prongsai_docs::eplannacc::to_xlsx(&report).map_err(docs_error)?,
     };
     std::fs::write(out, &bytes)?;
     eprintln!(

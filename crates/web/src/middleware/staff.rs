@@ -40,7 +40,7 @@ pub mod need {
             )*
         };
     }
-    needs!(StaffArea, ManageOrganization, ManageUsers, ViewAuditTrail, HandleCorruptionReports, ManagePlan, HandleComplaints, ViewComplaints, ViewAllWork, ViewProgress, EditOwnDivision, ApproveDivision, SubmitRound);
+    needs!(StaffArea, ManageOrganization, ManageUsers, ViewAuditTrail, HandleCorruptionReports, ManagePlan, HandleComplaints, ViewComplaints, ViewAllWork, ViewProgress, EditOwnDivision, ApproveDivision, SubmitRound, ManageProcurement, CheckSpending, ReviewConflicts);
 }
 
 /// What a staff handler knows about the request.

@@ -24,20 +24,41 @@ use crate::views::html_status;
 /// The four statuses as chart series, in the order of [`DimensionProgress`].
 pub fn status_series(lang: Lang) -> [Series<'static>; 4] {
     [
-        Series { label: t(lang, "dash.done"), color: palette::GREEN },
-        Series { label: t(lang, "dash.in_progress"), color: palette::BLUE },
-        Series { label: t(lang, "dash.not_started"), color: palette::GREY },
-        Series { label: t(lang, "dash.could_not"), color: palette::VERMILLION },
+        Series {
+            label: t(lang, "dash.done"),
+            color: palette::GREEN,
+        },
+        Series {
+            label: t(lang, "dash.in_progress"),
+            color: palette::BLUE,
+        },
+        Series {
+            label: t(lang, "dash.not_started"),
+            color: palette::GREY,
+        },
+        Series {
+            label: t(lang, "dash.could_not"),
+            color: palette::VERMILLION,
+        },
     ]
 }
 
 fn progress_values(d: &DimensionProgress) -> Vec<f64> {
-    vec![d.done as f64, d.in_progress as f64, d.not_started as f64, d.could_not as f64]
+    vec![
+        d.done as f64,
+        d.in_progress as f64,
+        d.not_started as f64,
+        d.could_not as f64,
+    ]
 }
 
 /// Baht in a chart label: millions with one decimal from a million up.
 fn baht_short(v: f64) -> String {
-    if v >= 1_000_000.0 { format!("{:.1}M", v / 1_000_000.0) } else { thousands(v.round() as i64) }
+    if v >= 1_000_000.0 {
+        format!("{:.1}M", v / 1_000_000.0)
+    } else {
+        thousands(v.round() as i64)
+    }
 }
 
 #[derive(Template)]
@@ -75,7 +96,8 @@ pub async fn dashboard(
     Query(q): Query<YearQuery>,
 ) -> Result<Response, Error> {
     let lang = s.lang;
-    let now_year = i64::from(FiscalYear::containing(thai::to_bangkok(OffsetDateTime::now_utc()).date()).be());
+    let now_year =
+        i64::from(FiscalYear::containing(thai::to_bangkok(OffsetDateTime::now_utc()).date()).be());
     let mut conn = state.db.pool.acquire().await?;
     let plan = plans::current(&mut conn, s.org.id).await?;
     let money = dashboard::money_by_year(&mut conn, s.org.id).await?;
@@ -83,7 +105,13 @@ pub async fn dashboard(
     let default_year = if years.contains(&now_year) {
         now_year
     } else {
-        years.iter().copied().filter(|y| *y <= now_year).max().or(years.first().copied()).unwrap_or(now_year)
+        years
+            .iter()
+            .copied()
+            .filter(|y| *y <= now_year)
+            .max()
+            .or(years.first().copied())
+            .unwrap_or(now_year)
     };
     let year = q
         .year
@@ -98,28 +126,56 @@ pub async fn dashboard(
 
     let rows: Vec<(String, Vec<f64>)> = dims
         .iter()
-        .map(|d| (format!("{} {}", t(lang, "dash.dimension"), d.dimension), progress_values(d)))
+        .map(|d| {
+            (
+                format!("{} {}", t(lang, "dash.dimension"), d.dimension),
+                progress_values(d),
+            )
+        })
         .collect();
     let series = status_series(lang);
     let progress_chart = charts::stacked_bars(
-        &Chart { id: "dash-progress", title: t(lang, "dash.progress_title"), desc: t(lang, "dash.progress_desc") },
+        &Chart {
+            id: "dash-progress",
+            title: t(lang, "dash.progress_title"),
+            desc: t(lang, "dash.progress_desc"),
+        },
         &series,
         &rows,
     );
     let money_rows: Vec<(String, Vec<f64>)> = money
         .iter()
-        .map(|m| (m.fiscal_year.to_string(), vec![m.planned_baht as f64, m.disbursed_satang as f64 / 100.0]))
+        .map(|m| {
+            (
+                m.fiscal_year.to_string(),
+                vec![m.planned_baht as f64, m.disbursed_satang as f64 / 100.0],
+            )
+        })
         .collect();
     let money_chart = charts::grouped_bars(
-        &Chart { id: "dash-money", title: t(lang, "dash.money_title"), desc: t(lang, "dash.money_desc") },
+        &Chart {
+            id: "dash-money",
+            title: t(lang, "dash.money_title"),
+            desc: t(lang, "dash.money_desc"),
+        },
         &[
-            Series { label: t(lang, "dash.planned"), color: palette::SKY },
-            Series { label: t(lang, "dash.disbursed"), color: palette::BLUE },
+            Series {
+                label: t(lang, "dash.planned"),
+                color: palette::SKY,
+            },
+            Series {
+                label: t(lang, "dash.disbursed"),
+                color: palette::BLUE,
+            },
         ],
         &money_rows,
         baht_short,
     );
-    let this_year = money.iter().find(|m| m.fiscal_year == year).cloned().unwrap_or_default();
+    let this_year = money
+        .iter()
+        .find(|m| m.fiscal_year == year)
+        .cloned()
+        .unwrap_or_default();
     let y = cmp.years.iter().find(|r| r.fiscal_year == year);
     let page = DashboardPage {
         p: s.page("dash.title", "dashboard"),
@@ -131,11 +187,21 @@ pub async fn dashboard(
         done: dims.iter().map(|d| d.done).sum(),
         planned: thousands(this_year.planned_baht),
         disbursed: thousands(this_year.disbursed_satang / 100),
-        ita: y.and_then(|r| r.ita.as_ref()).map_or_else(|| "-".into(), |s| charts::num(s.score)),
-        ita_target: y.and_then(|r| r.ita_target).map_or_else(|| "-".into(), charts::num),
+        ita: y
+            .and_then(|r| r.ita.as_ref())
+            .map_or_else(|| "-".into(), |s| charts::num(s.score)),
+        ita_target: y
+            .and_then(|r| r.ita_target)
+            .map_or_else(|| "-".into(), charts::num),
         high_risks: register
             .iter()
-            .filter(|r| matches!(r.level, prongsai_domain::risk::RiskLevel::High | prongsai_domain::risk::RiskLevel::VeryHigh))
+            .filter(|r| {
+                matches!(
+                    r.level,
+                    prongsai_domain::risk::RiskLevel::High
+                        | prongsai_domain::risk::RiskLevel::VeryHigh
+                )
+            })
             .count(),
         risks: register.len(),
         progress_chart,

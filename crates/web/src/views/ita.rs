@@ -30,12 +30,28 @@ pub fn ita_chart(lang: Lang, id: &str, cmp: &Comparison) -> String {
     let points: Vec<(String, Option<f64>, Option<f64>)> = cmp
         .years
         .iter()
-        .map(|y| (y.fiscal_year.to_string(), y.ita.as_ref().map(|s| s.score), y.ita_target))
+        .map(|y| {
+            (
+                y.fiscal_year.to_string(),
+                y.ita.as_ref().map(|s| s.score),
+                y.ita_target,
+            )
+        })
         .collect();
     charts::line_with_target(
-        &Chart { id, title: t(lang, "ita.chart_title"), desc: t(lang, "ita.chart_desc") },
-        Series { label: t(lang, "ita.score"), color: palette::BLUE },
-        Series { label: t(lang, "ita.target"), color: palette::VERMILLION },
+        &Chart {
+            id,
+            title: t(lang, "ita.chart_title"),
+            desc: t(lang, "ita.chart_desc"),
+        },
+        Series {
+            label: t(lang, "ita.score"),
+            color: palette::BLUE,
+        },
+        Series {
+            label: t(lang, "ita.target"),
+            color: palette::VERMILLION,
+        },
         &points,
         100.0,
     )
@@ -44,16 +60,32 @@ pub fn ita_chart(lang: Lang, id: &str, cmp: &Comparison) -> String {
 /// Corruption cases per year (with the 2565 baseline) against the most each year's
 /// reduction target allows.
 pub fn cases_chart(lang: Lang, id: &str, cmp: &Comparison) -> String {
-    let mut items = vec![(BASELINE_YEAR.to_string(), cmp.baseline_cases.map(|c| c as f64), None)];
-    items.extend(
-        cmp.years
-            .iter()
-            .map(|y| (y.fiscal_year.to_string(), y.cases.map(|c| c as f64), y.allowed_cases.map(|c| c as f64))),
-    );
+    let mut items = vec![(
+        BASELINE_YEAR.to_string(),
+        cmp.baseline_cases.map(|c| c as f64),
+        None,
+    )];
+    items.extend(cmp.years.iter().map(|y| {
+        (
+            y.fiscal_year.to_string(),
+            y.cases.map(|c| c as f64),
+            y.allowed_cases.map(|c| c as f64),
+        )
+    }));
     charts::bars_vs_target(
-        &Chart { id, title: t(lang, "ita.cases_title"), desc: t(lang, "ita.cases_desc") },
-        Series { label: t(lang, "ita.cases"), color: palette::ORANGE },
-        Series { label: t(lang, "ita.allowed"), color: palette::BLUE },
+        &Chart {
+            id,
+            title: t(lang, "ita.cases_title"),
+            desc: t(lang, "ita.cases_desc"),
+        },
+        Series {
+            label: t(lang, "ita.cases"),
+            color: palette::ORANGE,
+        },
+        Series {
+            label: t(lang, "ita.allowed"),
+            color: palette::BLUE,
+        },
         &items,
     )
 }
@@ -93,11 +125,22 @@ pub fn lines(lang: Lang, cmp: &Comparison) -> Vec<YearLine> {
             parts: y
                 .ita
                 .as_ref()
-                .map(|s| format!("IIT {} · EIT {} · OIT {}", opt(s.iit), opt(s.eit), opt(s.oit)))
+                .map(|s| {
+                    format!(
+                        "IIT {} · EIT {} · OIT {}",
+                        opt(s.iit),
+                        opt(s.eit),
+                        opt(s.oit)
+                    )
+                })
                 .unwrap_or_default(),
             met: yes_no(lang, y.ita_met),
-            cut_target: y.reduction_target.map_or_else(|| "-".to_string(), |v| format!("{} %", charts::num(v))),
-            allowed: y.allowed_cases.map_or_else(|| "-".to_string(), |v| v.to_string()),
+            cut_target: y
+                .reduction_target
+                .map_or_else(|| "-".to_string(), |v| format!("{} %", charts::num(v))),
+            allowed: y
+                .allowed_cases
+                .map_or_else(|| "-".to_string(), |v| v.to_string()),
             cases: y.cases.map_or_else(|| "-".to_string(), |v| v.to_string()),
             cases_met: yes_no(lang, y.cases_met),
         })
@@ -124,7 +167,10 @@ pub async fn public_ita(
     let o = public_org(&state, &slug).await?;
     let org = &o.org;
     let mut p = Page::new(lang, &here, "ita.public_title");
-    p.org = Some(OrgNav { slug: org.slug.clone(), name: lang.pick(&org.name_th, &org.name_en).to_string() });
+    p.org = Some(OrgNav {
+        slug: org.slug.clone(),
+        name: lang.pick(&org.name_th, &org.name_en).to_string(),
+    });
     let mut conn = state.db.pool.acquire().await?;
     let cmp = ita::comparison(&mut conn, org.id).await?;
     let page = PublicPage {
@@ -132,11 +178,17 @@ pub async fn public_ita(
         chart: ita_chart(lang, "ita-trend", &cmp),
         cases: cases_chart(lang, "ita-cases", &cmp),
         rows: lines(lang, &cmp),
-        baseline: cmp.baseline_cases.map_or_else(|| "-".to_string(), |v| v.to_string()),
+        baseline: cmp
+            .baseline_cases
+            .map_or_else(|| "-".to_string(), |v| v.to_string()),
     };
     let mut r = html_status(StatusCode::OK, &page)?;
-    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=60"));
-    r.headers_mut().insert(header::VARY, HeaderValue::from_static("Cookie"));
+    r.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=60"),
+    );
+    r.headers_mut()
+        .insert(header::VARY, HeaderValue::from_static("Cookie"));
     Ok(r)
 }
 
@@ -154,7 +206,14 @@ struct StaffPage {
     form: ScoreForm,
 }
 
-async fn staff_page(state: &AppState, s: &StaffCtx, notice: Option<&'static str>, alert: Option<&'static str>, form: ScoreForm, status: StatusCode) -> Result<Response, Error> {
+async fn staff_page(
+    state: &AppState,
+    s: &StaffCtx,
+    notice: Option<&'static str>,
+    alert: Option<&'static str>,
+    form: ScoreForm,
+    status: StatusCode,
+) -> Result<Response, Error> {
     let mut conn = state.db.pool.acquire().await?;
     let cmp = ita::comparison(&mut conn, s.org.id).await?;
     let mut p = s.page("ita.title", "ita");
@@ -167,7 +226,9 @@ async fn staff_page(state: &AppState, s: &StaffCtx, notice: Option<&'static str>
         chart: ita_chart(s.lang, "ita-trend", &cmp),
         cases: cases_chart(s.lang, "ita-cases", &cmp),
         rows: lines(s.lang, &cmp),
-        baseline: cmp.baseline_cases.map_or_else(|| "-".to_string(), |v| v.to_string()),
+        baseline: cmp
+            .baseline_cases
+            .map_or_else(|| "-".to_string(), |v| v.to_string()),
         can_edit: s.may(Permission::ManagePlan),
         form,
     };
@@ -175,12 +236,24 @@ async fn staff_page(state: &AppState, s: &StaffCtx, notice: Option<&'static str>
 }
 
 /// `GET /{org}/staff/ita`
-pub async fn staff_ita(State(state): State<AppState>, s: Staff<need::ViewAllWork>, Query(q): Query<OkQuery>) -> Result<Response, Error> {
+pub async fn staff_ita(
+    State(state): State<AppState>,
+    s: Staff<need::ViewAllWork>,
+    Query(q): Query<OkQuery>,
+) -> Result<Response, Error> {
     let notice = match q.ok.as_deref() {
         Some("saved") => Some(key!("common.saved")),
         _ => None,
     };
-    staff_page(&state, &s, notice, None, ScoreForm::default(), StatusCode::OK).await
+    staff_page(
+        &state,
+        &s,
+        notice,
+        None,
+        ScoreForm::default(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 #[derive(Deserialize, Default)]
@@ -206,16 +279,28 @@ pub struct ScoreForm {
 /// A number typed by a person: Thai or Arabic digits, optional thousands separators.
 fn number(s: &str) -> Option<f64> {
     let s = thai::normalize_digits(s.trim()).replace(',', "");
-    if s.is_empty() { None } else { s.parse().ok().filter(|v: &f64| v.is_finite()) }
+    if s.is_empty() {
+        None
+    } else {
+        s.parse().ok().filter(|v: &f64| v.is_finite())
+    }
 }
 
 /// An optional part score: empty is none, anything else must read.
 fn part(s: &str) -> Result<Option<f64>, ()> {
-    if s.trim().is_empty() { Ok(None) } else { number(s).map(Some).ok_or(()) }
+    if s.trim().is_empty() {
+        Ok(None)
+    } else {
+        number(s).map(Some).ok_or(())
+    }
 }
 
 /// `POST /{org}/staff/ita/score`
-pub async fn save_score(State(state): State<AppState>, s: Staff<need::ManagePlan>, Form(f): Form<ScoreForm>) -> Result<Response, Error> {
+pub async fn save_score(
+    State(state): State<AppState>,
+    s: Staff<need::ManagePlan>,
+    Form(f): Form<ScoreForm>,
+) -> Result<Response, Error> {
     csrf::check_session(s.csrf(), &f.csrf)?;
     let parsed = (|| {
         let r = ItaResult {
@@ -229,38 +314,93 @@ pub async fn save_score(State(state): State<AppState>, s: Staff<need::ManagePlan
         Ok::<_, ()>(r)
     })();
     let Ok(r) = parsed else {
-        return staff_page(&state, &s, None, Some(key!("ita.bad_score")), f, StatusCode::UNPROCESSABLE_ENTITY).await;
+        return staff_page(
+            &state,
+            &s,
+            None,
+            Some(key!("ita.bad_score")),
+            f,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
     };
     let mut tx = state.db.begin().await?;
-    match ita::set_score(&mut tx, &state.keys.audit, s.org.id, &r, &f.note, &s.actor()).await {
+    match ita::set_score(
+        &mut tx,
+        &state.keys.audit,
+        s.org.id,
+        &r,
+        &f.note,
+        &s.actor(),
+    )
+    .await
+    {
         Ok(_) => {
             tx.commit().await?;
             Ok(see_other(&format!("{}/ita?ok=saved", s.base())))
         }
         Err(StoreError::Invalid(_)) => {
             drop(tx);
-            staff_page(&state, &s, None, Some(key!("ita.bad_score")), f, StatusCode::UNPROCESSABLE_ENTITY).await
+            staff_page(
+                &state,
+                &s,
+                None,
+                Some(key!("ita.bad_score")),
+                f,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
         Err(e) => Err(e.into()),
     }
 }
 
 /// `POST /{org}/staff/ita/cases`
-pub async fn save_cases(State(state): State<AppState>, s: Staff<need::ManagePlan>, Form(f): Form<ScoreForm>) -> Result<Response, Error> {
+pub async fn save_cases(
+    State(state): State<AppState>,
+    s: Staff<need::ManagePlan>,
+    Form(f): Form<ScoreForm>,
+) -> Result<Response, Error> {
     csrf::check_session(s.csrf(), &f.csrf)?;
     let (year, count) = (number(&f.fiscal_year), number(&f.cases));
     let (Some(year), Some(count)) = (year, count) else {
-        return staff_page(&state, &s, None, Some(key!("ita.bad_cases")), f, StatusCode::UNPROCESSABLE_ENTITY).await;
+        return staff_page(
+            &state,
+            &s,
+            None,
+            Some(key!("ita.bad_cases")),
+            f,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
     };
     let mut tx = state.db.begin().await?;
-    match ita::set_cases(&mut tx, &state.keys.audit, s.org.id, year as i64, count as i64, &f.note, &s.actor()).await {
+    match ita::set_cases(
+        &mut tx,
+        &state.keys.audit,
+        s.org.id,
+        year as i64,
+        count as i64,
+        &f.note,
+        &s.actor(),
+    )
+    .await
+    {
         Ok(_) => {
             tx.commit().await?;
             Ok(see_other(&format!("{}/ita?ok=saved", s.base())))
         }
         Err(StoreError::Invalid(_)) => {
             drop(tx);
-            staff_page(&state, &s, None, Some(key!("ita.bad_cases")), f, StatusCode::UNPROCESSABLE_ENTITY).await
+            staff_page(
+                &state,
+                &s,
+                None,
+                Some(key!("ita.bad_cases")),
+                f,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
         Err(e) => Err(e.into()),
     }

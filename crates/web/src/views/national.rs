@@ -82,7 +82,11 @@ fn year_of(q: &YearQuery) -> i64 {
         .as_deref()
         .and_then(|y| thai::normalize_digits(y.trim()).parse::<i64>().ok())
         .filter(|y| (2500..=2700).contains(y))
-        .unwrap_or_else(|| i64::from(FiscalYear::containing(thai::to_bangkok(OffsetDateTime::now_utc()).date()).be()))
+        .unwrap_or_else(|| {
+            i64::from(
+                FiscalYear::containing(thai::to_bangkok(OffsetDateTime::now_utc()).date()).be(),
+            )
+        })
 }
 
 fn render(lang: Lang, here: &str, s: Summary) -> Result<Response, Error> {
@@ -96,12 +100,24 @@ fn render(lang: Lang, here: &str, s: Summary) -> Result<Response, Error> {
         .iter()
         .map(|r: &Row| {
             let f = &r.figures;
-            (r.label.clone(), vec![f.done as f64, f.in_progress as f64, f.not_started as f64, f.could_not as f64])
+            (
+                r.label.clone(),
+                vec![
+                    f.done as f64,
+                    f.in_progress as f64,
+                    f.not_started as f64,
+                    f.could_not as f64,
+                ],
+            )
         })
         .collect();
     let series = crate::views::dashboard::status_series(lang);
     let chart = charts::stacked_bars(
-        &Chart { id: "national-progress", title: t(lang, "national.chart_title"), desc: t(lang, "national.chart_desc") },
+        &Chart {
+            id: "national-progress",
+            title: t(lang, "national.chart_title"),
+            desc: t(lang, "national.chart_desc"),
+        },
         &series,
         &rows,
     );
@@ -110,18 +126,37 @@ fn render(lang: Lang, here: &str, s: Summary) -> Result<Response, Error> {
         by_province: s
             .by_province
             .iter()
-            .map(|r| line(&r.key, format!("/national/{}{year_q}", url_encode(&r.key)), &r.label, &r.figures))
+            .map(|r| {
+                line(
+                    &r.key,
+                    format!("/national/{}{year_q}", url_encode(&r.key)),
+                    &r.label,
+                    &r.figures,
+                )
+            })
             .collect(),
-        by_type: s.by_type.iter().map(|r| line(&r.key, String::new(), &r.label, &r.figures)).collect(),
-        by_org: s.by_org.iter().map(|r| line(&r.key, format!("/{}/", r.key), &r.label, &r.figures)).collect(),
+        by_type: s
+            .by_type
+            .iter()
+            .map(|r| line(&r.key, String::new(), &r.label, &r.figures))
+            .collect(),
+        by_org: s
+            .by_org
+            .iter()
+            .map(|r| line(&r.key, format!("/{}/", r.key), &r.label, &r.figures))
+            .collect(),
         year: s.fiscal_year,
         province: s.province,
         chart,
         p,
     };
     let mut r = html_status(StatusCode::OK, &page)?;
-    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=60"));
-    r.headers_mut().insert(header::VARY, HeaderValue::from_static("Cookie"));
+    r.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=60"),
+    );
+    r.headers_mut()
+        .insert(header::VARY, HeaderValue::from_static("Cookie"));
     Ok(r)
 }
 

@@ -9,7 +9,9 @@ use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
 use prongsai_plan::diff::{PlanDiff, baht, num};
-use prongsai_plan::{Finding, KpiTarget, MAX_INPUT_BYTES, Op, Plan, Project, ProjectKind, Severity};
+use prongsai_plan::{
+    Finding, KpiTarget, MAX_INPUT_BYTES, Op, Plan, Project, ProjectKind, Severity,
+};
 use prongsai_store::plans::{self, PlanVersion};
 use serde::Deserialize;
 
@@ -21,8 +23,8 @@ use crate::middleware::csrf;
 use crate::middleware::lang::{Here, ReqLang};
 use crate::middleware::staff::{Staff, StaffCtx, need};
 use crate::page::{OrgNav, Page};
-use crate::views::{Form, html_status};
 use crate::views::public::public_org;
+use crate::views::{Form, html_status};
 
 /// The largest plan file the upload form takes (the reader's own limit).
 pub const UPLOAD_MAX_BYTES: usize = MAX_INPUT_BYTES;
@@ -114,23 +116,40 @@ fn severity_key(s: Severity) -> &'static str {
 pub fn diff_lines(lang: Lang, d: &PlanDiff) -> Vec<String> {
     let mut out = Vec::new();
     for p in &d.projects_added {
-        out.push(tf(lang, "plan.diff.added", &[("no", &p.no.to_string()), ("name", &p.name)]));
+        out.push(tf(
+            lang,
+            "plan.diff.added",
+            &[("no", &p.no.to_string()), ("name", &p.name)],
+        ));
     }
     for p in &d.projects_removed {
-        out.push(tf(lang, "plan.diff.removed", &[("no", &p.no.to_string()), ("name", &p.name)]));
+        out.push(tf(
+            lang,
+            "plan.diff.removed",
+            &[("no", &p.no.to_string()), ("name", &p.name)],
+        ));
     }
     for r in &d.projects_renamed {
         out.push(tf(
             lang,
             "plan.diff.renamed",
-            &[("no", &r.new_no.to_string()), ("old", &r.old_name), ("new", &r.new_name)],
+            &[
+                ("no", &r.new_no.to_string()),
+                ("old", &r.old_name),
+                ("new", &r.new_name),
+            ],
         ));
     }
     for m in &d.projects_moved {
         out.push(tf(
             lang,
             "plan.diff.moved",
-            &[("no", &m.no.to_string()), ("old", &m.old_mission), ("new", &m.new_mission), ("name", &m.name)],
+            &[
+                ("no", &m.no.to_string()),
+                ("old", &m.old_mission),
+                ("new", &m.new_mission),
+                ("name", &m.name),
+            ],
         ));
     }
     for b in &d.budget_changes {
@@ -150,7 +169,11 @@ pub fn diff_lines(lang: Lang, d: &PlanDiff) -> Vec<String> {
         out.push(tf(
             lang,
             "plan.diff.budget_total",
-            &[("year", &y.fiscal_year.to_string()), ("old", &baht(y.old)), ("new", &baht(y.new))],
+            &[
+                ("year", &y.fiscal_year.to_string()),
+                ("old", &baht(y.old)),
+                ("new", &baht(y.new)),
+            ],
         ));
     }
     let none = t(lang, "plan.diff.nothing");
@@ -162,7 +185,11 @@ pub fn diff_lines(lang: Lang, d: &PlanDiff) -> Vec<String> {
                 None => s.text.clone(),
             },
         };
-        let kind = if k.kind == "output" { t(lang, "plan.output") } else { t(lang, "plan.outcome") };
+        let kind = if k.kind == "output" {
+            t(lang, "plan.output")
+        } else {
+            t(lang, "plan.outcome")
+        };
         out.push(tf(
             lang,
             "plan.diff.kpi",
@@ -177,11 +204,20 @@ pub fn diff_lines(lang: Lang, d: &PlanDiff) -> Vec<String> {
     }
     for c in &d.target_changes {
         let show = |v: Option<f64>| v.map_or_else(|| none.to_string(), num);
-        let what = if c.kind == "ita_score" { t(lang, "plan.target_ita") } else { t(lang, "plan.target_cases") };
+        let what = if c.kind == "ita_score" {
+            t(lang, "plan.target_ita")
+        } else {
+            t(lang, "plan.target_cases")
+        };
         out.push(tf(
             lang,
             "plan.diff.target",
-            &[("what", what), ("year", &c.fiscal_year.to_string()), ("old", &show(c.old)), ("new", &show(c.new))],
+            &[
+                ("what", what),
+                ("year", &c.fiscal_year.to_string()),
+                ("old", &show(c.old)),
+                ("new", &show(c.new)),
+            ],
         ));
     }
     for r in &d.risk_changes {
@@ -190,12 +226,21 @@ pub fn diff_lines(lang: Lang, d: &PlanDiff) -> Vec<String> {
             "removed" => key!("plan.diff.risk_removed"),
             _ => key!("plan.diff.risk_changed"),
         };
-        out.push(tf(lang, k, &[("no", &r.no.to_string()), ("process", &r.process)]));
+        out.push(tf(
+            lang,
+            k,
+            &[("no", &r.no.to_string()), ("process", &r.process)],
+        ));
     }
     out
 }
 
-fn public_page(lang: Lang, here: &str, org: &prongsai_store::orgs::Organization, title_key: &str) -> Page {
+fn public_page(
+    lang: Lang,
+    here: &str,
+    org: &prongsai_store::orgs::Organization,
+    title_key: &str,
+) -> Page {
     let mut p = Page::new(lang, here, title_key);
     p.org = Some(OrgNav {
         slug: org.slug.clone(),
@@ -206,8 +251,12 @@ fn public_page(lang: Lang, here: &str, org: &prongsai_store::orgs::Organization,
 
 /// Public and the same for everyone: browsers and proxies may keep it briefly.
 fn public_cache(mut r: Response) -> Response {
-    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=60"));
-    r.headers_mut().insert(header::VARY, HeaderValue::from_static("Cookie"));
+    r.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=60"),
+    );
+    r.headers_mut()
+        .insert(header::VARY, HeaderValue::from_static("Cookie"));
     r
 }
 
@@ -283,7 +332,11 @@ fn dimension_views(lang: Lang, plan: &Plan, years: &[i64]) -> (Vec<DimensionView
                 missions: d
                     .missions
                     .iter()
-                    .map(|m| MissionView { code: m.code.clone(), title: m.title.clone(), projects: Vec::new() })
+                    .map(|m| MissionView {
+                        code: m.code.clone(),
+                        title: m.title.clone(),
+                        projects: Vec::new(),
+                    })
                     .collect(),
                 rows: Vec::new(),
                 subtotals: Vec::new(),
@@ -305,14 +358,24 @@ fn dimension_views(lang: Lang, plan: &Plan, years: &[i64]) -> (Vec<DimensionView
         let mission = match dv.missions.iter_mut().position(|m| m.code == p.mission) {
             Some(i) => &mut dv.missions[i],
             None => {
-                dv.missions.push(MissionView { code: p.mission.clone(), title: String::new(), projects: Vec::new() });
+                dv.missions.push(MissionView {
+                    code: p.mission.clone(),
+                    title: String::new(),
+                    projects: Vec::new(),
+                });
                 let last = dv.missions.len() - 1;
                 &mut dv.missions[last]
             }
         };
-        mission.projects.push(ProjectLink { no: p.no, name: p.name.clone(), kind: kind_label(lang, p.kind) });
+        mission.projects.push(ProjectLink {
+            no: p.no,
+            name: p.name.clone(),
+            kind: kind_label(lang, p.kind),
+        });
         let amounts: Vec<i64> = years.iter().map(|y| budget_of(p, *y)).collect();
-        let sum = sums.entry(p.dimension).or_insert_with(|| vec![0; years.len()]);
+        let sum = sums
+            .entry(p.dimension)
+            .or_insert_with(|| vec![0; years.len()]);
         for (i, a) in amounts.iter().enumerate() {
             sum[i] += a;
             grand[i] += a;
@@ -347,26 +410,48 @@ pub async fn public_plan(
     let plan = match plans::current(&mut conn, org.id).await? {
         None => None,
         Some(v) => {
-            let plan = plans::plan(&mut conn, org.id, v.id).await?.ok_or(Error::NotFound)?;
+            let plan = plans::plan(&mut conn, org.id, v.id)
+                .await?
+                .ok_or(Error::NotFound)?;
             let mut years: Vec<i64> = plan.fiscal_years.iter().map(|y| i64::from(*y)).collect();
             if years.is_empty() {
-                years = plans::budgets(&mut conn, org.id, v.id).await?.iter().map(|b| b.fiscal_year).collect();
+                years = plans::budgets(&mut conn, org.id, v.id)
+                    .await?
+                    .iter()
+                    .map(|b| b.fiscal_year)
+                    .collect();
                 years.sort_unstable();
                 years.dedup();
             }
             let (dimensions, grand) = dimension_views(lang, &plan, &years);
             let target_row = |label: &'static str, m: &BTreeMap<String, f64>| TargetRow {
                 label,
-                values: years.iter().map(|y| m.get(&y.to_string()).map_or_else(|| "-".to_string(), |v| num(*v))).collect(),
+                values: years
+                    .iter()
+                    .map(|y| {
+                        m.get(&y.to_string())
+                            .map_or_else(|| "-".to_string(), |v| num(*v))
+                    })
+                    .collect(),
             };
             let mut targets = Vec::new();
             if !plan.targets.ita_score.is_empty() {
-                targets.push(target_row(t(lang, "plan.target_ita"), &plan.targets.ita_score));
+                targets.push(target_row(
+                    t(lang, "plan.target_ita"),
+                    &plan.targets.ita_score,
+                ));
             }
             if !plan.targets.corruption_case_reduction_percent.is_empty() {
-                targets.push(target_row(t(lang, "plan.target_cases"), &plan.targets.corruption_case_reduction_percent));
+                targets.push(target_row(
+                    t(lang, "plan.target_cases"),
+                    &plan.targets.corruption_case_reduction_percent,
+                ));
             }
-            p.title = format!("{} · {}", t(lang, "plan.title"), p.org.as_ref().map(|o| o.name.as_str()).unwrap_or(""));
+            p.title = format!(
+                "{} · {}",
+                t(lang, "plan.title"),
+                p.org.as_ref().map(|o| o.name.as_str()).unwrap_or("")
+            );
             Some(PublicPlan {
                 title: plan.title.clone(),
                 version: v.version,
@@ -380,7 +465,14 @@ pub async fn public_plan(
             })
         }
     };
-    let r = html_status(StatusCode::OK, &PublicPlanPage { p, slug: org.slug.clone(), plan })?;
+    let r = html_status(
+        StatusCode::OK,
+        &PublicPlanPage {
+            p,
+            slug: org.slug.clone(),
+            plan,
+        },
+    )?;
     Ok(public_cache(r))
 }
 
@@ -427,9 +519,17 @@ pub async fn public_project(
     let org = &o.org;
     let no: u32 = no.parse().map_err(|_| Error::NotFound)?;
     let mut conn = state.db.pool.acquire().await?;
-    let v = plans::current(&mut conn, org.id).await?.ok_or(Error::NotFound)?;
-    let plan = plans::plan(&mut conn, org.id, v.id).await?.ok_or(Error::NotFound)?;
-    let i = plan.projects.iter().position(|x| x.no == no).ok_or(Error::NotFound)?;
+    let v = plans::current(&mut conn, org.id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let plan = plans::plan(&mut conn, org.id, v.id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let i = plan
+        .projects
+        .iter()
+        .position(|x| x.no == no)
+        .ok_or(Error::NotFound)?;
     let pr = &plan.projects[i];
     let stored = plans::projects(&mut conn, org.id, v.id).await?;
     let division = stored
@@ -450,10 +550,16 @@ pub async fn public_project(
         }
     }
     years.sort_unstable();
-    let budget: Vec<(i64, String)> = years.iter().map(|y| (*y, cell(budget_of(pr, *y)))).collect();
+    let budget: Vec<(i64, String)> = years
+        .iter()
+        .map(|y| (*y, cell(budget_of(pr, *y))))
+        .collect();
     let kpis = |list: &[prongsai_plan::Kpi]| -> Vec<KpiView> {
         list.iter()
-            .map(|k| KpiView { text: k.text.clone(), target: k.target.as_ref().map(|tg| target_text(lang, tg)) })
+            .map(|k| KpiView {
+                text: k.text.clone(),
+                target: k.target.as_ref().map(|tg| target_text(lang, tg)),
+            })
             .collect()
     };
     let mut p = public_page(lang, &here, org, "plan.project_title");
@@ -468,7 +574,9 @@ pub async fn public_project(
             Some(d) => format!("{} {}", d.no, d.title),
             None => pr.dimension.to_string(),
         },
-        mission: format!("{} {}", pr.mission, mission_title).trim().to_string(),
+        mission: format!("{} {}", pr.mission, mission_title)
+            .trim()
+            .to_string(),
         rationale: pr.rationale.clone(),
         objectives: pr.objectives.clone(),
         target_group: pr.target_group.clone(),
@@ -480,7 +588,10 @@ pub async fn public_project(
         division,
         outputs: kpis(&pr.outputs),
         outcomes: kpis(&pr.outcomes),
-        prev: i.checked_sub(1).and_then(|j| plan.projects.get(j)).map(|x| x.no),
+        prev: i
+            .checked_sub(1)
+            .and_then(|j| plan.projects.get(j))
+            .map(|x| x.no),
         next: plan.projects.get(i + 1).map(|x| x.no),
     };
     let r = html_status(StatusCode::OK, &page)?;
@@ -580,13 +691,21 @@ async fn staff_page(
             Some(d) => {
                 let first = n == 1;
                 let lines = if first {
-                    vec![tf(lang, "plan.diff.first", &[("n", &d.projects_added.len().to_string())])]
+                    vec![tf(
+                        lang,
+                        "plan.diff.first",
+                        &[("n", &d.projects_added.len().to_string())],
+                    )]
                 } else if d.is_empty() {
                     vec![t(lang, "plan.diff.none").to_string()]
                 } else {
                     diff_lines(lang, &d)
                 };
-                Some(Imported { version: n, first, lines })
+                Some(Imported {
+                    version: n,
+                    first,
+                    lines,
+                })
             }
             None => None,
         },
@@ -594,7 +713,11 @@ async fn staff_page(
     };
     let mut p = s.page("plan.staff_title", "plan");
     if let Some(i) = &imported {
-        p.notice = Some(tf(lang, "plan.imported", &[("version", &i.version.to_string())]));
+        p.notice = Some(tf(
+            lang,
+            "plan.imported",
+            &[("version", &i.version.to_string())],
+        ));
     }
     p.alert = alert;
     let page = StaffPlanPage {
@@ -662,20 +785,37 @@ pub async fn upload(
             Ok(Some(f)) => f,
             Ok(None) => break,
             Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                return staff_page(&state, &s, None, Some(too_large()), StatusCode::PAYLOAD_TOO_LARGE).await;
+                return staff_page(
+                    &state,
+                    &s,
+                    None,
+                    Some(too_large()),
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                )
+                .await;
             }
             Err(_) => return Err(Error::BadRequest(key!("error.bad_request"))),
         };
         match field.name() {
             Some("csrf") => {
-                token = field.text().await.map_err(|_| Error::BadRequest(key!("error.bad_request")))?;
+                token = field
+                    .text()
+                    .await
+                    .map_err(|_| Error::BadRequest(key!("error.bad_request")))?;
             }
             Some("file") => {
                 let name = field.file_name().unwrap_or_default().to_string();
                 let bytes = match field.bytes().await {
                     Ok(b) => b,
                     Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                        return staff_page(&state, &s, None, Some(too_large()), StatusCode::PAYLOAD_TOO_LARGE).await;
+                        return staff_page(
+                            &state,
+                            &s,
+                            None,
+                            Some(too_large()),
+                            StatusCode::PAYLOAD_TOO_LARGE,
+                        )
+                        .await;
                     }
                     Err(_) => return Err(Error::BadRequest(key!("error.bad_request"))),
                 };
@@ -688,20 +828,43 @@ pub async fn upload(
     let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
         return Ok(see_other(&format!("{}/plan?error=no_file", s.base())));
     };
-    let base_name = name.rsplit(['/', '\\']).next().unwrap_or("").trim().to_string();
+    let base_name = name
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_string();
     let lower = base_name.to_lowercase();
     if !(lower.ends_with(".txt") || lower.ends_with(".docx")) {
         let alert = t(lang, "plan.bad_type").to_string();
-        return staff_page(&state, &s, None, Some(alert), StatusCode::UNPROCESSABLE_ENTITY).await;
+        return staff_page(
+            &state,
+            &s,
+            None,
+            Some(alert),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
     }
     if bytes.len() > UPLOAD_MAX_BYTES {
-        return staff_page(&state, &s, None, Some(too_large()), StatusCode::PAYLOAD_TOO_LARGE).await;
+        return staff_page(
+            &state,
+            &s,
+            None,
+            Some(too_large()),
+            StatusCode::PAYLOAD_TOO_LARGE,
+        )
+        .await;
     }
     // Reading a plan is CPU work (a .docx is unzipped): keep it off the async threads.
     let parsed = tokio::task::spawn_blocking(move || {
         let outcome = prongsai_plan::parse_bytes(&bytes)?;
         let findings = prongsai_plan::lint(&outcome);
-        Ok::<_, prongsai_plan::PlanError>((outcome, findings, prongsai_store::files::sha256_hex(&bytes)))
+        Ok::<_, prongsai_plan::PlanError>((
+            outcome,
+            findings,
+            prongsai_store::files::sha256_hex(&bytes),
+        ))
     })
     .await
     .map_err(|e| Error::Internal(format!("plan reader task: {e}")))?;
@@ -713,12 +876,32 @@ pub async fn upload(
                 Lang::En => e.to_string(),
             };
             let alert = tf(lang, "plan.not_read", &[("why", &msg)]);
-            return staff_page(&state, &s, None, Some(alert), StatusCode::UNPROCESSABLE_ENTITY).await;
+            return staff_page(
+                &state,
+                &s,
+                None,
+                Some(alert),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
         }
     };
     let mut tx = state.db.begin().await?;
-    let (version, _) =
-        plans::import(&mut tx, &state.keys.audit, s.org.id, &base_name, &sha, &outcome, &findings, &s.actor()).await?;
+    let (version, _) = plans::import(
+        &mut tx,
+        &state.keys.audit,
+        s.org.id,
+        &base_name,
+        &sha,
+        &outcome,
+        &findings,
+        &s.actor(),
+    )
+    .await?;
     tx.commit().await?;
-    Ok(see_other(&format!("{}/plan?imported={}", s.base(), version.version)))
+    Ok(see_other(&format!(
+        "{}/plan?imported={}",
+        s.base(),
+        version.version
+    )))
 }

@@ -16,7 +16,8 @@ use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use prongsai_domain::progress::{
-    ApprovalAction, ApprovalState, KpiOp, NotDoneReason, ProgressStatus, check_status, format_baht, parse_baht,
+    ApprovalAction, ApprovalState, KpiOp, NotDoneReason, ProgressStatus, check_status, format_baht,
+    parse_baht,
 };
 use prongsai_domain::{FiscalYear, Permission, thai};
 use prongsai_store::StoreError;
@@ -128,12 +129,16 @@ fn own_division(s: &StaffCtx) -> Option<i64> {
 /// Whether the signed-in person may edit this project's progress: an officer or head
 /// of the project's division.
 fn may_edit(s: &StaffCtx, pp: &PlanProject) -> bool {
-    s.may(Permission::EditOwnDivision) && pp.division_id.is_some() && pp.division_id == own_division(s)
+    s.may(Permission::EditOwnDivision)
+        && pp.division_id.is_some()
+        && pp.division_id == own_division(s)
 }
 
 /// Whether the signed-in person may approve it: the head of the project's division.
 fn may_approve(s: &StaffCtx, pp: &PlanProject) -> bool {
-    s.may(Permission::ApproveDivision) && pp.division_id.is_some() && pp.division_id == own_division(s)
+    s.may(Permission::ApproveDivision)
+        && pp.division_id.is_some()
+        && pp.division_id == own_division(s)
 }
 
 /// `GET /{org}/staff/progress?year=2567`
@@ -165,11 +170,12 @@ pub async fn list(
             .filter(|b| b.fiscal_year == i64::from(year.be()))
             .map(|b| (b.project_no, b.amount))
             .collect();
-        let progress: HashMap<i64, progress::Progress> = progress::list_year(&mut conn, s.org.id, i64::from(year.be()))
-            .await?
-            .into_iter()
-            .map(|p| (p.project_key, p))
-            .collect();
+        let progress: HashMap<i64, progress::Progress> =
+            progress::list_year(&mut conn, s.org.id, i64::from(year.be()))
+                .await?
+                .into_iter()
+                .map(|p| (p.project_key, p))
+                .collect();
         for pp in plans::projects(&mut conn, s.org.id, v.id).await? {
             if filtered && !all && pp.division_id != own_division(&s) {
                 continue;
@@ -181,13 +187,19 @@ pub async fn list(
                 key: pp.project_key,
                 no: pp.no,
                 mission: pp.mission.clone(),
-                division: pp.division_id.and_then(|d| divisions.get(&d).cloned()).unwrap_or_else(|| pp.responsible.clone()),
+                division: pp
+                    .division_id
+                    .and_then(|d| divisions.get(&d).cloned())
+                    .unwrap_or_else(|| pp.responsible.clone()),
                 status: status_label(s.lang, status),
                 status_code: status.code(),
                 approval: approval_label(s.lang, approval),
                 approval_code: approval.code(),
                 planned: format_baht(budgets.get(&pp.no).copied().unwrap_or(0) * 100),
-                disbursed: pr.and_then(|p| p.input.disbursed_satang).map(format_baht).unwrap_or_else(|| "-".into()),
+                disbursed: pr
+                    .and_then(|p| p.input.disbursed_satang)
+                    .map(format_baht)
+                    .unwrap_or_else(|| "-".into()),
                 name: pp.name,
             });
         }
@@ -288,13 +300,17 @@ fn number_text(v: Option<f64>) -> String {
 }
 
 fn target_text(lang: Lang, op: Option<&str>, value: Option<f64>, unit: Option<&str>) -> String {
-    let Some(op) = op.and_then(KpiOp::from_code) else { return String::new() };
+    let Some(op) = op.and_then(KpiOp::from_code) else {
+        return String::new();
+    };
     let unit = match unit {
         Some("percent") => "%".to_string(),
         Some(u) => format!(" {u}"),
         None => String::new(),
     };
-    let v = value.map(|v| format!("{}{unit}", number_text(Some(v)))).unwrap_or_default();
+    let v = value
+        .map(|v| format!("{}{unit}", number_text(Some(v))))
+        .unwrap_or_default();
     match (op, lang) {
         (KpiOp::AtLeast, _) => format!("≥ {v}"),
         (KpiOp::AtMost, _) => format!("≤ {v}"),
@@ -312,11 +328,17 @@ async fn project(
     org_id: i64,
     key: i64,
 ) -> Result<(plans::PlanVersion, PlanProject, prongsai_plan::Project), Error> {
-    progress::plan_project(conn, org_id, key).await?.ok_or(Error::NotFound)
+    progress::plan_project(conn, org_id, key)
+        .await?
+        .ok_or(Error::NotFound)
 }
 
 fn parse_key(s: &str) -> Result<i64, Error> {
-    s.trim().parse::<i64>().ok().filter(|k| *k > 0).ok_or(Error::NotFound)
+    s.trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|k| *k > 0)
+        .ok_or(Error::NotFound)
 }
 
 /// `GET /{org}/staff/progress/{project_key}/{year}`
@@ -344,16 +366,33 @@ pub async fn page(
             .unwrap_or_default(),
         None => String::new(),
     };
-    let kpis = plans::kpis(&mut conn, s.org.id, v.id).await?.into_iter().filter(|k| k.project_no == pp.no);
+    let kpis = plans::kpis(&mut conn, s.org.id, v.id)
+        .await?
+        .into_iter()
+        .filter(|k| k.project_no == pp.no);
     let kpis = kpis
         .map(|k| {
-            let entry = pr.input.kpis.iter().find(|e| e.kind == k.kind && e.seq == k.seq);
+            let entry = pr
+                .input
+                .kpis
+                .iter()
+                .find(|e| e.kind == k.kind && e.seq == k.seq);
             let op = k.op.as_deref().and_then(KpiOp::from_code);
-            let target = op.map(|op| prongsai_domain::progress::KpiTarget { op, value: k.value, unit: k.unit.clone() });
-            let achieved = target.as_ref().and_then(|t| t.achieved(entry.and_then(|e| e.actual), entry.and_then(|e| e.baseline)));
+            let target = op.map(|op| prongsai_domain::progress::KpiTarget {
+                op,
+                value: k.value,
+                unit: k.unit.clone(),
+            });
+            let achieved = target.as_ref().and_then(|t| {
+                t.achieved(entry.and_then(|e| e.actual), entry.and_then(|e| e.baseline))
+            });
             KpiRow {
                 id: format!("{}_{}", k.kind, k.seq),
-                kind_label: if k.kind == "output" { t(s.lang, "progress.output") } else { t(s.lang, "progress.outcome") },
+                kind_label: if k.kind == "output" {
+                    t(s.lang, "progress.output")
+                } else {
+                    t(s.lang, "progress.outcome")
+                },
                 target: target_text(s.lang, k.op.as_deref(), k.value, k.unit.as_deref()),
                 needs_baseline: op.is_some_and(KpiOp::needs_baseline),
                 actual: number_text(entry.and_then(|e| e.actual)),
@@ -391,17 +430,36 @@ pub async fn page(
         .await?
         .into_iter()
         .map(|e| EvidenceRow {
-            added: format!("{} · {}", s.page("progress.title", "").datetime(&e.added_at), e.added_by_name),
-            size: if e.size_bytes > 0 { format!("{:.1} KB", e.size_bytes as f64 / 1024.0) } else { String::new() },
+            added: format!(
+                "{} · {}",
+                s.page("progress.title", "").datetime(&e.added_at),
+                e.added_by_name
+            ),
+            size: if e.size_bytes > 0 {
+                format!("{:.1} KB", e.size_bytes as f64 / 1024.0)
+            } else {
+                String::new()
+            },
             e,
         })
         .collect();
     let editable = may_edit(&s, &pp) && pr.approval.is_editable();
     let mut p = s.page("progress.edit_title", "progress");
-    p.title = format!("{} {} · {}", t(s.lang, "progress.edit_title"), pp.no, fy.be());
+    p.title = format!(
+        "{} {} · {}",
+        t(s.lang, "progress.edit_title"),
+        pp.no,
+        fy.be()
+    );
     p.notice = ok_key(q.get("ok").map(String::as_str)).map(|k| t(s.lang, k).to_string());
     p.alert = err_key(q.get("err").map(String::as_str)).map(|k| t(s.lang, k).to_string());
-    let stamp = |who: &str, at: i64| if at > 0 { format!("{} · {who}", p.datetime(&at)) } else { String::new() };
+    let stamp = |who: &str, at: i64| {
+        if at > 0 {
+            format!("{} · {who}", p.datetime(&at))
+        } else {
+            String::new()
+        }
+    };
     let updated = stamp(&pr.updated_by, pr.updated_at);
     let decided = stamp(&pr.decided_by, pr.decided_at);
     let page = EditPage {
@@ -416,7 +474,11 @@ pub async fn page(
         planned: format_baht(planned * 100),
         statuses: ProgressStatus::ALL
             .into_iter()
-            .map(|v| Choice { code: v.code(), label: status_label(s.lang, v), selected: v == pr.input.status })
+            .map(|v| Choice {
+                code: v.code(),
+                label: status_label(s.lang, v),
+                selected: v == pr.input.status,
+            })
             .collect(),
         reasons: NotDoneReason::ALL
             .into_iter()
@@ -461,8 +523,16 @@ fn read_form(f: &HashMap<String, String>, steps: usize) -> Result<ProgressInput,
         r => Some(r.parse::<NotDoneReason>().map_err(|_| "reason")?),
     };
     // A reason left selected while the status changed is dropped, not an error.
-    let reason = if status == ProgressStatus::CouldNotBeDone { reason } else { None };
-    let reason_text = if status == ProgressStatus::CouldNotBeDone { get("reason_text").to_string() } else { String::new() };
+    let reason = if status == ProgressStatus::CouldNotBeDone {
+        reason
+    } else {
+        None
+    };
+    let reason_text = if status == ProgressStatus::CouldNotBeDone {
+        get("reason_text").to_string()
+    } else {
+        String::new()
+    };
     check_status(status, reason, &reason_text).map_err(|e| match e {
         prongsai_domain::progress::ProgressError::ReasonMissing => "reason",
         prongsai_domain::progress::ProgressError::ReasonTextMissing => "reason_text",
@@ -479,23 +549,40 @@ fn read_form(f: &HashMap<String, String>, steps: usize) -> Result<ProgressInput,
     for seq in 1..=steps as i64 {
         let done = crate::views::checked(&f.get(&format!("step_done_{seq}")).cloned());
         let on = get(&format!("step_on_{seq}"));
-        let done_on = if on.is_empty() { None } else { Some(parse_date(on).ok_or("date")?) };
+        let done_on = if on.is_empty() {
+            None
+        } else {
+            Some(parse_date(on).ok_or("date")?)
+        };
         if done || done_on.is_some() {
-            step_ticks.push(StepTick { seq, done: done || done_on.is_some(), done_on });
+            step_ticks.push(StepTick {
+                seq,
+                done: done || done_on.is_some(),
+                done_on,
+            });
         }
     }
     let mut kpis = Vec::new();
     for (k, _) in f.iter().filter(|(k, _)| k.starts_with("kpi_actual_")) {
         let id = &k["kpi_actual_".len()..];
-        let Some((kind, seq)) = id.rsplit_once('_') else { continue };
-        let Ok(seq) = seq.parse::<i64>() else { continue };
+        let Some((kind, seq)) = id.rsplit_once('_') else {
+            continue;
+        };
+        let Ok(seq) = seq.parse::<i64>() else {
+            continue;
+        };
         if kind != "output" && kind != "outcome" {
             continue;
         }
         let actual = number(k)?;
         let baseline = number(&format!("kpi_base_{id}"))?;
         if actual.is_some() || baseline.is_some() {
-            kpis.push(KpiEntry { kind: kind.to_string(), seq, actual, baseline });
+            kpis.push(KpiEntry {
+                kind: kind.to_string(),
+                seq,
+                actual,
+                baseline,
+            });
         }
     }
     kpis.sort_by(|a, b| (a.kind != "output", a.seq).cmp(&(b.kind != "output", b.seq)));
@@ -511,7 +598,10 @@ fn read_form(f: &HashMap<String, String>, steps: usize) -> Result<ProgressInput,
         steps: step_ticks,
         kpis,
     };
-    if [&input.reason_text, &input.problems, &input.notes].iter().any(|t| t.chars().count() > progress::MAX_TEXT) {
+    if [&input.reason_text, &input.problems, &input.notes]
+        .iter()
+        .any(|t| t.chars().count() > progress::MAX_TEXT)
+    {
         return Err("too_long");
     }
     Ok(input)
@@ -526,7 +616,12 @@ fn parse_date(s: &str) -> Option<String> {
     let d: u8 = parts.next()?.parse().ok()?;
     let y = if y > 2400 { y - thai::BE_OFFSET } else { y };
     let date = time::Date::from_calendar_date(y, time::Month::try_from(m).ok()?, d).ok()?;
-    Some(format!("{:04}-{:02}-{:02}", date.year(), u8::from(date.month()), date.day()))
+    Some(format!(
+        "{:04}-{:02}-{:02}",
+        date.year(),
+        u8::from(date.month()),
+        date.day()
+    ))
 }
 
 /// The `?err=` code for a refused store call (anything else is a real error).
@@ -538,7 +633,11 @@ fn refused(e: StoreError) -> Result<&'static str, Error> {
             "comment"
         } else if msg.contains("link") {
             "link"
-        } else if msg.contains("file") || msg.contains("JPEG") || msg.contains("large") || msg.contains("empty") {
+        } else if msg.contains("file")
+            || msg.contains("JPEG")
+            || msg.contains("large")
+            || msg.contains("empty")
+        {
             "file"
         } else {
             "state"
@@ -566,7 +665,17 @@ pub async fn save(
         Ok(i) => i,
         Err(code) => return Ok(back(&s, key, y, &format!("err={code}"))),
     };
-    match progress::save(&mut conn, &state.keys.audit, s.org.id, key, y, &input, &s.actor()).await {
+    match progress::save(
+        &mut conn,
+        &state.keys.audit,
+        s.org.id,
+        key,
+        y,
+        &input,
+        &s.actor(),
+    )
+    .await
+    {
         Ok(_) => Ok(back(&s, key, y, "ok=saved")),
         Err(e) => Ok(back(&s, key, y, &format!("err={}", refused(e)?))),
     }
@@ -605,7 +714,18 @@ async fn decide(
         ApprovalAction::Return => "ok=returned",
         _ => "ok=submitted",
     };
-    match progress::decide(&mut conn, &state.keys.audit, s.org.id, key, y, action, &f.comment, &s.actor()).await {
+    match progress::decide(
+        &mut conn,
+        &state.keys.audit,
+        s.org.id,
+        key,
+        y,
+        action,
+        &f.comment,
+        &s.actor(),
+    )
+    .await
+    {
         Ok(_) => Ok(back(s, key, y, ok)),
         Err(e) => Ok(back(s, key, y, &format!("err={}", refused(e)?))),
     }
@@ -734,7 +854,19 @@ pub async fn add_evidence(
             .await
         }
         (None, "") => return Ok(back(&s, key, y, "err=empty")),
-        (None, link) => progress::add_link(&mut conn, &state.keys.audit, s.org.id, key, y, link, &f.caption, &actor).await,
+        (None, link) => {
+            progress::add_link(
+                &mut conn,
+                &state.keys.audit,
+                s.org.id,
+                key,
+                y,
+                link,
+                &f.caption,
+                &actor,
+            )
+            .await
+        }
     };
     match result {
         Ok(_) => Ok(back(&s, key, y, "ok=evidence")),
@@ -752,7 +884,9 @@ pub async fn evidence_file(
     let y = i64::from(parse_year(&year)?.be());
     let id = parse_key(&id)?;
     let mut conn = state.db.pool.acquire().await?;
-    let (e, file) = progress::evidence_item(&mut conn, s.org.id, id).await?.ok_or(Error::NotFound)?;
+    let (e, file) = progress::evidence_item(&mut conn, s.org.id, id)
+        .await?
+        .ok_or(Error::NotFound)?;
     if e.project_key != key || e.fiscal_year != y {
         return Err(Error::NotFound);
     }
@@ -774,9 +908,18 @@ pub fn download(bytes: Vec<u8>, content_type: &str, name: &str) -> Response {
     }
     let ascii: String = name
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
-    let disposition = format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{}", url_encode(name).replace('/', "%2F"));
+    let disposition = format!(
+        "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",
+        url_encode(name).replace('/', "%2F")
+    );
     if let Ok(v) = HeaderValue::from_str(&disposition) {
         h.insert(header::CONTENT_DISPOSITION, v);
     }

@@ -17,7 +17,10 @@ use crate::page::{OrgNav, Page};
 use crate::views::html;
 use crate::views::progress::{download, parse_year};
 use crate::views::public::public_org;
-use crate::views::rounds::{Download, ReportView, VersionQuery, VersionRow, parse_round, render, report_view, round_label, version_label, version_rows};
+use crate::views::rounds::{
+    Download, ReportView, VersionQuery, VersionRow, parse_round, render, report_view, round_label,
+    version_label, version_rows,
+};
 
 pub struct PublicRound {
     pub year: i64,
@@ -34,15 +37,28 @@ struct ListPage {
     rows: Vec<PublicRound>,
 }
 
-fn public_page(lang: crate::i18n::Lang, here: &str, title_key: &str, slug: &str, name: &str) -> Page {
+fn public_page(
+    lang: crate::i18n::Lang,
+    here: &str,
+    title_key: &str,
+    slug: &str,
+    name: &str,
+) -> Page {
     let mut p = Page::new(lang, here, title_key);
-    p.org = Some(OrgNav { slug: slug.to_string(), name: name.to_string() });
+    p.org = Some(OrgNav {
+        slug: slug.to_string(),
+        name: name.to_string(),
+    });
     p
 }
 
 fn cacheable(mut r: Response) -> Response {
-    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=60"));
-    r.headers_mut().insert(header::VARY, HeaderValue::from_static("Cookie"));
+    r.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=60"),
+    );
+    r.headers_mut()
+        .insert(header::VARY, HeaderValue::from_static("Cookie"));
     r
 }
 
@@ -55,7 +71,13 @@ pub async fn list(
 ) -> Result<Response, Error> {
     let o = public_org(&state, &slug).await?;
     let mut conn = state.db.pool.acquire().await?;
-    let p = public_page(lang, &here, "reports.title", &o.org.slug, lang.pick(&o.org.name_th, &o.org.name_en));
+    let p = public_page(
+        lang,
+        &here,
+        "reports.title",
+        &o.org.slug,
+        lang.pick(&o.org.name_th, &o.org.name_en),
+    );
     let rows = rounds::submitted(&mut conn, o.org.id)
         .await?
         .into_iter()
@@ -64,12 +86,20 @@ pub async fn list(
             Some(PublicRound {
                 year: s.latest.fiscal_year,
                 label: round_label(lang, r),
-                status: format!("{} · {}", version_label(lang, s.latest.version), p.datetime(&s.latest.submitted_at)),
+                status: format!(
+                    "{} · {}",
+                    version_label(lang, s.latest.version),
+                    p.datetime(&s.latest.submitted_at)
+                ),
                 code: s.latest.round,
             })
         })
         .collect();
-    Ok(cacheable(html(&ListPage { p, slug: o.org.slug.clone(), rows })?))
+    Ok(cacheable(html(&ListPage {
+        p,
+        slug: o.org.slug.clone(),
+        rows,
+    })?))
 }
 
 #[derive(Template)]
@@ -97,12 +127,28 @@ pub async fn page(
     let o = public_org(&state, &slug).await?;
     let fy = parse_year(&year)?;
     let r = parse_round(&round)?;
-    let version = q.version.as_deref().and_then(|v| v.trim().parse::<i64>().ok());
+    let version = q
+        .version
+        .as_deref()
+        .and_then(|v| v.trim().parse::<i64>().ok());
     let mut conn = state.db.pool.acquire().await?;
-    let (v, report) = rounds::report(&mut conn, o.org.id, fy, r, version).await?.ok_or(Error::NotFound)?;
+    let (v, report) = rounds::report(&mut conn, o.org.id, fy, r, version)
+        .await?
+        .ok_or(Error::NotFound)?;
     let versions = rounds::versions(&mut conn, o.org.id, fy, r).await?;
-    let mut p = public_page(lang, &here, "reports.title", &o.org.slug, lang.pick(&o.org.name_th, &o.org.name_en));
-    p.title = format!("{} · {} {}", t(lang, "reports.title"), round_label(lang, r), fy.be());
+    let mut p = public_page(
+        lang,
+        &here,
+        "reports.title",
+        &o.org.slug,
+        lang.pick(&o.org.name_th, &o.org.name_en),
+    );
+    p.title = format!(
+        "{} · {} {}",
+        t(lang, "reports.title"),
+        round_label(lang, r),
+        fy.be()
+    );
     let mut rows = version_rows(&p, &versions, Some(v.version));
     // The public sees when, not which account.
     for row in &mut rows {
@@ -115,20 +161,36 @@ pub async fn page(
         version_label: version_label(lang, v.version),
         when: p.datetime(&v.submitted_at),
         versions: rows,
-        version_query: if version.is_some() { format!("?version={}", v.version) } else { String::new() },
+        version_query: if version.is_some() {
+            format!("?version={}", v.version)
+        } else {
+            String::new()
+        },
         rep: report_view(lang, &report),
         p,
     };
     Ok(cacheable(html(&page)?))
 }
 
-async fn public_download(state: AppState, slug: String, year: String, round: String, q: VersionQuery, kind: Download) -> Result<Response, Error> {
+async fn public_download(
+    state: AppState,
+    slug: String,
+    year: String,
+    round: String,
+    q: VersionQuery,
+    kind: Download,
+) -> Result<Response, Error> {
     let o = public_org(&state, &slug).await?;
     let fy = parse_year(&year)?;
     let r = parse_round(&round)?;
-    let version = q.version.as_deref().and_then(|v| v.trim().parse::<i64>().ok());
+    let version = q
+        .version
+        .as_deref()
+        .and_then(|v| v.trim().parse::<i64>().ok());
     let mut conn = state.db.pool.acquire().await?;
-    let (v, report) = rounds::report(&mut conn, o.org.id, fy, r, version).await?.ok_or(Error::NotFound)?;
+    let (v, report) = rounds::report(&mut conn, o.org.id, fy, r, version)
+        .await?
+        .ok_or(Error::NotFound)?;
     let (bytes, ty, name) = tokio::task::spawn_blocking(move || render(kind, Some(&v), &report))
         .await
         .map_err(|e| Error::Internal(e.to_string()))??;

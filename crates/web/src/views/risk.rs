@@ -52,7 +52,11 @@ pub fn heat_map_svg(lang: Lang, id: &str, m: &RiskMatrix, risks: &[Risk]) -> Str
     let grid = m.grid();
     let cells = grid.map(|row| row.map(|l| (level_label(lang, l), level_color(l))));
     charts::heat_map(
-        &Chart { id, title: t(lang, "risk.heat_title"), desc: t(lang, "risk.heat_desc") },
+        &Chart {
+            id,
+            title: t(lang, "risk.heat_title"),
+            desc: t(lang, "risk.heat_desc"),
+        },
         &cells,
         &risk::heat_counts(risks),
         t(lang, "risk.likelihood"),
@@ -114,17 +118,29 @@ pub async fn public_register(
     let o = public_org(&state, &slug).await?;
     let org = &o.org;
     let mut p = Page::new(lang, &here, "risk.public_title");
-    p.org = Some(OrgNav { slug: org.slug.clone(), name: lang.pick(&org.name_th, &org.name_en).to_string() });
+    p.org = Some(OrgNav {
+        slug: org.slug.clone(),
+        name: lang.pick(&org.name_th, &org.name_en).to_string(),
+    });
     let mut conn = state.db.pool.acquire().await?;
     let list = risk::list(&mut conn, org.id).await?;
     let m = risk::matrix(&mut conn, org.id).await?;
     let heat = heat_map_svg(lang, "risk-heat", &m, &list);
     let mut r = html_status(
         StatusCode::OK,
-        &PublicPage { p, slug: org.slug.clone(), risks: views(lang, list, &o.divisions), heat },
+        &PublicPage {
+            p,
+            slug: org.slug.clone(),
+            risks: views(lang, list, &o.divisions),
+            heat,
+        },
     )?;
-    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=60"));
-    r.headers_mut().insert(header::VARY, HeaderValue::from_static("Cookie"));
+    r.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=60"),
+    );
+    r.headers_mut()
+        .insert(header::VARY, HeaderValue::from_static("Cookie"));
     Ok(r)
 }
 
@@ -154,7 +170,13 @@ fn ok_notice(ok: Option<&str>) -> Option<&'static str> {
     }
 }
 
-async fn register_page(state: &AppState, s: &StaffCtx, notice: Option<&'static str>, alert: Option<&'static str>, status: StatusCode) -> Result<Response, Error> {
+async fn register_page(
+    state: &AppState,
+    s: &StaffCtx,
+    notice: Option<&'static str>,
+    alert: Option<&'static str>,
+    status: StatusCode,
+) -> Result<Response, Error> {
     let mut conn = state.db.pool.acquire().await?;
     let list = risk::list(&mut conn, s.org.id).await?;
     let m = risk::matrix(&mut conn, s.org.id).await?;
@@ -178,7 +200,11 @@ async fn register_page(state: &AppState, s: &StaffCtx, notice: Option<&'static s
 }
 
 /// `GET /{org}/staff/risks`
-pub async fn register(State(state): State<AppState>, s: Staff<need::ViewAllWork>, Query(q): Query<OkQuery>) -> Result<Response, Error> {
+pub async fn register(
+    State(state): State<AppState>,
+    s: Staff<need::ViewAllWork>,
+    Query(q): Query<OkQuery>,
+) -> Result<Response, Error> {
     register_page(&state, &s, ok_notice(q.ok.as_deref()), None, StatusCode::OK).await
 }
 
@@ -190,12 +216,20 @@ pub struct CsrfForm {
 
 /// `POST /{org}/staff/risks/seed`: adds the current plan's Part 1 risks not yet in the
 /// register.
-pub async fn seed(State(state): State<AppState>, s: Staff<need::ManagePlan>, Form(f): Form<CsrfForm>) -> Result<Response, Error> {
+pub async fn seed(
+    State(state): State<AppState>,
+    s: Staff<need::ManagePlan>,
+    Form(f): Form<CsrfForm>,
+) -> Result<Response, Error> {
     csrf::check_session(s.csrf(), &f.csrf)?;
     let mut tx = state.db.begin().await?;
     let out = risk::seed_from_plan(&mut tx, &state.keys.audit, s.org.id, &s.actor()).await?;
     tx.commit().await?;
-    Ok(see_other(&format!("{}/risks?ok={}", s.base(), if out.created > 0 { "seeded" } else { "nothing" })))
+    Ok(see_other(&format!(
+        "{}/risks?ok={}",
+        s.base(),
+        if out.created > 0 { "seeded" } else { "nothing" }
+    )))
 }
 
 #[derive(Deserialize, Default)]
@@ -215,14 +249,29 @@ fn int(s: &str) -> Option<i64> {
 }
 
 /// `POST /{org}/staff/risks/matrix`
-pub async fn save_matrix(State(state): State<AppState>, s: Staff<need::ManagePlan>, Form(f): Form<MatrixForm>) -> Result<Response, Error> {
+pub async fn save_matrix(
+    State(state): State<AppState>,
+    s: Staff<need::ManagePlan>,
+    Form(f): Form<MatrixForm>,
+) -> Result<Response, Error> {
     csrf::check_session(s.csrf(), &f.csrf)?;
-    let m = match (int(&f.medium_from), int(&f.high_from), int(&f.very_high_from)) {
+    let m = match (
+        int(&f.medium_from),
+        int(&f.high_from),
+        int(&f.very_high_from),
+    ) {
         (Some(a), Some(b), Some(c)) => RiskMatrix::new(a, b, c).ok(),
         _ => None,
     };
     let Some(m) = m else {
-        return register_page(&state, &s, None, Some(key!("risk.bad_matrix")), StatusCode::UNPROCESSABLE_ENTITY).await;
+        return register_page(
+            &state,
+            &s,
+            None,
+            Some(key!("risk.bad_matrix")),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
     };
     let mut tx = state.db.begin().await?;
     risk::set_matrix(&mut tx, &state.keys.audit, s.org.id, m, &s.actor()).await?;
@@ -232,13 +281,32 @@ pub async fn save_matrix(State(state): State<AppState>, s: Staff<need::ManagePla
 
 /// The risk form's fields, read from the pairs (controls repeat).
 fn read_input(pairs: &[(String, String)]) -> (String, RiskInput) {
-    let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap_or_default();
-    let texts: Vec<&String> = pairs.iter().filter(|(n, _)| n == "control_text").map(|(_, v)| v).collect();
-    let keys: Vec<&String> = pairs.iter().filter(|(n, _)| n == "control_project").map(|(_, v)| v).collect();
+    let get = |k: &str| {
+        pairs
+            .iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let texts: Vec<&String> = pairs
+        .iter()
+        .filter(|(n, _)| n == "control_text")
+        .map(|(_, v)| v)
+        .collect();
+    let keys: Vec<&String> = pairs
+        .iter()
+        .filter(|(n, _)| n == "control_project")
+        .map(|(_, v)| v)
+        .collect();
     let controls = texts
         .iter()
         .enumerate()
-        .map(|(i, text)| ((*text).clone(), keys.get(i).and_then(|k| int(k)).filter(|k| *k > 0)))
+        .map(|(i, text)| {
+            (
+                (*text).clone(),
+                keys.get(i).and_then(|k| int(k)).filter(|k| *k > 0),
+            )
+        })
         .collect();
     (
         get("csrf"),
@@ -255,18 +323,33 @@ fn read_input(pairs: &[(String, String)]) -> (String, RiskInput) {
 }
 
 /// `POST /{org}/staff/risks`: a risk entered by hand.
-pub async fn create(State(state): State<AppState>, s: Staff<need::ManagePlan>, Form(pairs): Form<Vec<(String, String)>>) -> Result<Response, Error> {
+pub async fn create(
+    State(state): State<AppState>,
+    s: Staff<need::ManagePlan>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, Error> {
     let (token, input) = read_input(&pairs);
     csrf::check_session(s.csrf(), &token)?;
     let mut tx = state.db.begin().await?;
     match risk::create(&mut tx, &state.keys.audit, s.org.id, &input, &s.actor()).await {
         Ok(r) => {
             tx.commit().await?;
-            Ok(see_other(&format!("{}/risks/{}?ok=created", s.base(), r.id)))
+            Ok(see_other(&format!(
+                "{}/risks/{}?ok=created",
+                s.base(),
+                r.id
+            )))
         }
         Err(StoreError::Invalid(_)) => {
             drop(tx);
-            register_page(&state, &s, None, Some(key!("risk.bad_input")), StatusCode::UNPROCESSABLE_ENTITY).await
+            register_page(
+                &state,
+                &s,
+                None,
+                Some(key!("risk.bad_input")),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
         Err(e) => Err(e.into()),
     }
@@ -299,32 +382,64 @@ struct RiskPage {
     owner_id: i64,
 }
 
-async fn risk_page(state: &AppState, s: &StaffCtx, id: i64, notice: Option<&'static str>, alert: Option<&'static str>, status: StatusCode) -> Result<Response, Error> {
+async fn risk_page(
+    state: &AppState,
+    s: &StaffCtx,
+    id: i64,
+    notice: Option<&'static str>,
+    alert: Option<&'static str>,
+    status: StatusCode,
+) -> Result<Response, Error> {
     let mut conn = state.db.pool.acquire().await?;
-    let r = risk::get(&mut conn, s.org.id, id).await?.ok_or(Error::NotFound)?;
+    let r = risk::get(&mut conn, s.org.id, id)
+        .await?
+        .ok_or(Error::NotFound)?;
     let reviews = risk::reviews(&mut conn, s.org.id, id).await?;
     let divisions = orgs::divisions(&mut conn, s.org.id).await?;
     let projects = match plans::current(&mut conn, s.org.id).await? {
         Some(v) => plans::projects(&mut conn, s.org.id, v.id).await?,
         None => Vec::new(),
     };
-    let mut control_rows: Vec<(String, i64)> = r.controls.iter().map(|c| (c.text.clone(), c.project_key.unwrap_or(0))).collect();
+    let mut control_rows: Vec<(String, i64)> = r
+        .controls
+        .iter()
+        .map(|c| (c.text.clone(), c.project_key.unwrap_or(0)))
+        .collect();
     control_rows.push((String::new(), 0));
     control_rows.push((String::new(), 0));
     let mut p = s.page("risk.one_title", "risks");
     p.notice = notice.map(|k| t(s.lang, k).to_string());
     p.alert = alert.map(|k| t(s.lang, k).to_string());
-    let fiscal_year = FiscalYear::containing(thai::to_bangkok(OffsetDateTime::now_utc()).date()).be() as i64;
+    let fiscal_year =
+        FiscalYear::containing(thai::to_bangkok(OffsetDateTime::now_utc()).date()).be() as i64;
     let page = RiskPage {
         p,
         base: s.base(),
         slug: s.org.slug.clone(),
         issues: r.issues.join("\n"),
         owner_id: r.owner_division_id.unwrap_or(0),
-        v: views(s.lang, vec![r], &divisions).into_iter().next().ok_or(Error::NotFound)?,
-        reviews: reviews.into_iter().map(|x| { let l = level_label(s.lang, x.level); (x, l) }).collect(),
-        divisions: divisions.iter().map(|d| (d.id, s.lang.pick(&d.name_th, &d.name_en).to_string())).collect(),
-        projects: projects.iter().map(|x| ProjectOption { key: x.project_key, label: format!("{}. {}", x.no, x.name) }).collect(),
+        v: views(s.lang, vec![r], &divisions)
+            .into_iter()
+            .next()
+            .ok_or(Error::NotFound)?,
+        reviews: reviews
+            .into_iter()
+            .map(|x| {
+                let l = level_label(s.lang, x.level);
+                (x, l)
+            })
+            .collect(),
+        divisions: divisions
+            .iter()
+            .map(|d| (d.id, s.lang.pick(&d.name_th, &d.name_en).to_string()))
+            .collect(),
+        projects: projects
+            .iter()
+            .map(|x| ProjectOption {
+                key: x.project_key,
+                label: format!("{}. {}", x.no, x.name),
+            })
+            .collect(),
         control_rows,
         scores: (1..=5).collect(),
         can_edit: s.may(Permission::ManagePlan),
@@ -334,8 +449,21 @@ async fn risk_page(state: &AppState, s: &StaffCtx, id: i64, notice: Option<&'sta
 }
 
 /// `GET /{org}/staff/risks/{risk_id}`
-pub async fn one(State(state): State<AppState>, s: Staff<need::ViewAllWork>, Path((_, id)): Path<(String, i64)>, Query(q): Query<OkQuery>) -> Result<Response, Error> {
-    risk_page(&state, &s, id, ok_notice(q.ok.as_deref()), None, StatusCode::OK).await
+pub async fn one(
+    State(state): State<AppState>,
+    s: Staff<need::ViewAllWork>,
+    Path((_, id)): Path<(String, i64)>,
+    Query(q): Query<OkQuery>,
+) -> Result<Response, Error> {
+    risk_page(
+        &state,
+        &s,
+        id,
+        ok_notice(q.ok.as_deref()),
+        None,
+        StatusCode::OK,
+    )
+    .await
 }
 
 /// `POST /{org}/staff/risks/{risk_id}`: edit.
@@ -355,7 +483,15 @@ pub async fn save(
         }
         Err(StoreError::Invalid(_)) => {
             drop(tx);
-            risk_page(&state, &s, id, None, Some(key!("risk.bad_input")), StatusCode::UNPROCESSABLE_ENTITY).await
+            risk_page(
+                &state,
+                &s,
+                id,
+                None,
+                Some(key!("risk.bad_input")),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
         Err(e) => Err(e.into()),
     }
@@ -406,7 +542,15 @@ pub async fn review(
         }
         Err(StoreError::Invalid(_)) => {
             drop(tx);
-            risk_page(&state, &s, id, None, Some(key!("risk.bad_review")), StatusCode::UNPROCESSABLE_ENTITY).await
+            risk_page(
+                &state,
+                &s,
+                id,
+                None,
+                Some(key!("risk.bad_review")),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
         Err(e) => Err(e.into()),
     }

@@ -41,7 +41,9 @@ pub fn edition(v: Option<&RoundVersion>) -> Edition {
     match v {
         Some(v) => Edition::Submitted {
             version: v.version,
-            submitted_on: prongsai_domain::thai::format_datetime_th(prongsai_store::from_ms(v.submitted_at)),
+            submitted_on: prongsai_domain::thai::format_datetime_th(prongsai_store::from_ms(
+                v.submitted_at,
+            )),
             submitted_by: v.submitted_by_name.clone(),
         },
         None => Edition::LiveDraft {
@@ -140,18 +142,28 @@ pub fn report_view(lang: Lang, r: &RoundReport) -> ReportView {
         let mut first = true;
         for p in r.projects_of(d.no) {
             projects.push(ProjectRow {
-                dimension: if first { format!("{dim_word} {} {}", d.no, d.title) } else { String::new() },
+                dimension: if first {
+                    format!("{dim_word} {} {}", d.no, d.title)
+                } else {
+                    String::new()
+                },
                 no: p.no,
                 mission: p.mission.clone(),
                 name: p.name.clone(),
                 status: status_label(lang, p.status),
                 status_code: p.status.code(),
                 planned: format_baht(p.planned_baht * 100),
-                disbursed: p.disbursed_satang.map(format_baht).unwrap_or_else(|| "-".into()),
+                disbursed: p
+                    .disbursed_satang
+                    .map(format_baht)
+                    .unwrap_or_else(|| "-".into()),
                 kpis: prongsai_docs::rounds::kpi_cell(p),
                 reason: match lang {
                     Lang::Th => p.reason_th(),
-                    Lang::En => p.reason.map(|r| r.label_en().to_string()).unwrap_or_default(),
+                    Lang::En => p
+                        .reason
+                        .map(|r| r.label_en().to_string())
+                        .unwrap_or_default(),
                 },
             });
             first = false;
@@ -160,10 +172,18 @@ pub fn report_view(lang: Lang, r: &RoundReport) -> ReportView {
     ReportView {
         title: match lang {
             Lang::Th => r.title_th(),
-            Lang::En => format!("Anti-corruption plan progress report, {}, {}", r.round.label_en(), r.fiscal_year.label_en()),
+            Lang::En => format!(
+                "Anti-corruption plan progress report, {}, {}",
+                r.round.label_en(),
+                r.fiscal_year.label_en()
+            ),
         },
         org_name: r.org_name.clone(),
-        dims: r.dimensions.iter().map(|d| dim_row(format!("{dim_word} {} {}", d.no, d.title), &d.summary)).collect(),
+        dims: r
+            .dimensions
+            .iter()
+            .map(|d| dim_row(format!("{dim_word} {} {}", d.no, d.title), &d.summary))
+            .collect(),
         total: dim_row(t(lang, "report.total").to_string(), &r.total),
         projects,
     }
@@ -187,12 +207,18 @@ struct RoundsPage {
 }
 
 /// `GET /{org}/staff/rounds`
-pub async fn list(State(state): State<AppState>, s: Staff<need::ViewProgress>) -> Result<Response, Error> {
+pub async fn list(
+    State(state): State<AppState>,
+    s: Staff<need::ViewProgress>,
+) -> Result<Response, Error> {
     let mut conn = state.db.pool.acquire().await?;
     let current = prongsai_store::plans::current(&mut conn, s.org.id).await?;
     let submitted = rounds::submitted(&mut conn, s.org.id).await?;
     let p = s.page("rounds.title", "rounds");
-    let mut years: Vec<i64> = current.as_ref().map(|v| (v.first_year..=v.last_year).filter(|y| *y > 0).collect()).unwrap_or_default();
+    let mut years: Vec<i64> = current
+        .as_ref()
+        .map(|v| (v.first_year..=v.last_year).filter(|y| *y > 0).collect())
+        .unwrap_or_default();
     for r in &submitted {
         if !years.contains(&r.latest.fiscal_year) {
             years.push(r.latest.fiscal_year);
@@ -205,7 +231,9 @@ pub async fn list(State(state): State<AppState>, s: Staff<need::ViewProgress>) -
     let mut rows = Vec::new();
     for y in years {
         for r in [ReportingRound::TwelveMonths, ReportingRound::SixMonths] {
-            let sub = submitted.iter().find(|x| x.latest.fiscal_year == y && x.latest.round == r.code());
+            let sub = submitted
+                .iter()
+                .find(|x| x.latest.fiscal_year == y && x.latest.round == r.code());
             rows.push(RoundRow {
                 year: y,
                 code: r.code(),
@@ -223,7 +251,12 @@ pub async fn list(State(state): State<AppState>, s: Staff<need::ViewProgress>) -
             });
         }
     }
-    html(&RoundsPage { base: s.base(), rows, has_plan: current.is_some(), p })
+    html(&RoundsPage {
+        base: s.base(),
+        rows,
+        has_plan: current.is_some(),
+        p,
+    })
 }
 
 #[derive(Deserialize, Default)]
@@ -234,9 +267,19 @@ pub struct VersionQuery {
 }
 
 fn version_param(q: &VersionQuery) -> Result<Option<i64>, Error> {
-    match q.version.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+    match q
+        .version
+        .as_deref()
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+    {
         None => Ok(None),
-        Some(v) => v.parse::<i64>().ok().filter(|v| *v > 0).map(Some).ok_or(Error::NotFound),
+        Some(v) => v
+            .parse::<i64>()
+            .ok()
+            .filter(|v| *v > 0)
+            .map(Some)
+            .ok_or(Error::NotFound),
     }
 }
 
@@ -250,10 +293,14 @@ async fn load(
 ) -> Result<(Option<RoundVersion>, RoundReport), Error> {
     let mut conn = state.db.pool.acquire().await?;
     if let Some(v) = version {
-        let (v, r) = rounds::report(&mut conn, org_id, fy, round, Some(v)).await?.ok_or(Error::NotFound)?;
+        let (v, r) = rounds::report(&mut conn, org_id, fy, round, Some(v))
+            .await?
+            .ok_or(Error::NotFound)?;
         return Ok((Some(v), r));
     }
-    rounds::latest_or_live(&mut conn, org_id, fy, round).await?.ok_or(Error::NotFound)
+    rounds::latest_or_live(&mut conn, org_id, fy, round)
+        .await?
+        .ok_or(Error::NotFound)
 }
 
 #[derive(Template)]
@@ -300,7 +347,9 @@ pub async fn page(
     let can_submit = s.may(prongsai_domain::Permission::SubmitRound);
     // What a submission would freeze now: how much of it the heads have not approved.
     let unapproved = if can_submit {
-        rounds::live_report(&mut conn, s.org.id, fy, r).await?.map_or(0, |live| live.total.projects - live.total.approved)
+        rounds::live_report(&mut conn, s.org.id, fy, r)
+            .await?
+            .map_or(0, |live| live.total.projects - live.total.approved)
     } else {
         0
     };
@@ -311,7 +360,11 @@ pub async fn page(
         round_label: round_label(s.lang, r),
         edition: edition(v.as_ref()).label_th(),
         is_draft: v.is_none(),
-        version_query: v.as_ref().filter(|_| version.is_some()).map(|v| format!("?version={}", v.version)).unwrap_or_default(),
+        version_query: v
+            .as_ref()
+            .filter(|_| version.is_some())
+            .map(|v| format!("?version={}", v.version))
+            .unwrap_or_default(),
         versions: version_rows(&p, &versions, v.as_ref().map(|v| v.version)),
         rep: report_view(s.lang, &report),
         can_submit,
@@ -342,9 +395,21 @@ pub async fn submit(
     let r = parse_round(&round)?;
     let mut conn = state.db.pool.acquire().await?;
     let here = format!("{}/rounds/{}/{}", s.base(), fy.be(), r.code());
-    match rounds::submit(&mut conn, &state.keys.audit, s.org.id, fy, r, &f.note, &s.actor()).await {
+    match rounds::submit(
+        &mut conn,
+        &state.keys.audit,
+        s.org.id,
+        fy,
+        r,
+        &f.note,
+        &s.actor(),
+    )
+    .await
+    {
         Ok(_) => Ok(see_other(&format!("{here}?ok=submitted"))),
-        Err(StoreError::Invalid(msg)) if msg.contains("what was corrected") => Ok(see_other(&format!("{here}?err=note"))),
+        Err(StoreError::Invalid(msg)) if msg.contains("what was corrected") => {
+            Ok(see_other(&format!("{here}?err=note")))
+        }
         Err(StoreError::Invalid(_)) => Ok(see_other(&format!("{here}?err=state"))),
         Err(e) => Err(e.into()),
     }
@@ -362,20 +427,41 @@ pub enum Download {
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 /// The bytes, type and file name of a download.
-pub fn render(kind: Download, v: Option<&RoundVersion>, report: &RoundReport) -> Result<(Vec<u8>, &'static str, String), Error> {
+pub fn render(
+    kind: Download,
+    v: Option<&RoundVersion>,
+    report: &RoundReport,
+) -> Result<(Vec<u8>, &'static str, String), Error> {
     let ed = edition(v);
     let base = format!(
         "{}-{}{}",
         report.fiscal_year.be(),
         report.round.code(),
-        v.map(|v| format!("-v{}", v.version)).unwrap_or_else(|| "-draft".into())
+        v.map(|v| format!("-v{}", v.version))
+            .unwrap_or_else(|| "-draft".into())
     );
     let docs = |e: prongsai_docs::DocsError| Error::Internal(e.to_string());
     Ok(match kind {
-        Download::Xlsx => (prongsai_docs::rounds::round_xlsx(report, &ed).map_err(docs)?, XLSX, format!("report-{base}.xlsx")),
-        Download::Pdf => (prongsai_docs::rounds::round_pdf(report, &ed).map_err(docs)?, "application/pdf", format!("report-{base}.pdf")),
-        Download::EplanCsv => (prongsai_docs::eplannacc::to_csv(report), "text/csv; charset=utf-8", format!("eplannacc-{base}.csv")),
-        Download::EplanXlsx => (prongsai_docs::eplannacc::to_xlsx(report).map_err(docs)?, XLSX, format!("eplannacc-{base}.xlsx")),
+        Download::Xlsx => (
+            prongsai_docs::rounds::round_xlsx(report, &ed).map_err(docs)?,
+            XLSX,
+            format!("report-{base}.xlsx"),
+        ),
+        Download::Pdf => (
+            prongsai_docs::rounds::round_pdf(report, &ed).map_err(docs)?,
+            "application/pdf",
+            format!("report-{base}.pdf"),
+        ),
+        Download::EplanCsv => (
+            prongsai_docs::eplannacc::to_csv(report),
+            "text/csv; charset=utf-8",
+            format!("eplannacc-{base}.csv"),
+        ),
+        Download::EplanXlsx => (
+            prongsai_docs::eplannacc::to_xlsx(report).map_err(docs)?,
+            XLSX,
+            format!("eplannacc-{base}.xlsx"),
+        ),
     })
 }
 

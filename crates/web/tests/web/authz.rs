@@ -72,6 +72,17 @@ fn body(r: &StaffRoute, csrf: &str, division: i64, n: usize) -> Vec<(String, Str
         "/{org}/staff/progress/{project_key}/{year}/evidence" => add("link", format!("https://example.org/{n}")),
         "/{org}/staff/progress/{project_key}/{year}/return" => add("comment", "แก้ไขตัวเลข".into()),
         "/{org}/staff/rounds/{year}/{round}/submit" => add("note", format!("แก้ไขครั้งที่ {n}")),
+        "/{org}/staff/integrity/settings" => {
+            add("retention_days", "๑๘๒๖".into());
+            add("conclude_days", "90".into());
+        }
+        "/{org}/staff/integrity/{report_id}/status" => add("action", "acknowledge".into()),
+        "/{org}/staff/integrity/{report_id}/reply" => add("body", format!("reply {n}")),
+        "/{org}/staff/integrity/{report_id}/identity" => add("reason", "matrix test reason".into()),
+        "/{org}/staff/integrity/{report_id}/officers" => {
+            add("user_id", "0".into());
+            add("op", "link".into());
+        }
         "/{org}/staff/settings" => {
             add("name_th", "เทศบาลเมืองทดสอบ".into());
             add("complaint_deadline_days", "๑๕".into());
@@ -93,6 +104,36 @@ fn body(r: &StaffRoute, csrf: &str, division: i64, n: usize) -> Vec<(String, Str
             add("medium_from", "4".into());
             add("high_from", "9".into());
             add("very_high_from", "15".into());
+        }
+        "/{org}/staff/procurement" => {
+            add("ref_no", format!("T-{n}"));
+            add("fiscal_year", "2567".into());
+            add("subject", "จัดซื้อวัสดุ".into());
+            add("method", "specific".into());
+            add("budget", "๑๐,๐๐๐".into());
+        }
+        "/{org}/staff/procurement/plan" => {
+            add("fiscal_year", "2567".into());
+            add("kind", "procurement".into());
+            add("subject", "จัดซื้อวัสดุ".into());
+            add("budget", "10000".into());
+        }
+        "/{org}/staff/procurement/checks" => {
+            add("fiscal_year", "2567".into());
+            add("disbursement_ref", format!("ฎีกา {n}"));
+            add("amount", "500".into());
+            add("lawful", "1".into());
+            add("on_purpose", "1".into());
+            add("worth_it", "1".into());
+            add("efficient", "1".into());
+        }
+        "/{org}/staff/coi" => {
+            add("kind", "relative".into());
+            add("name", format!("นายทดสอบ {n}"));
+        }
+        "/{org}/staff/coi/flags/{flag_id}" => {
+            add("status", "confirmed".into());
+            add("note", "ตรวจแล้ว".into());
         }
         "/{org}/staff/risks/{risk_id}/review" => {
             add("fiscal_year", "2567".into());
@@ -117,6 +158,7 @@ async fn authorization_matrix() {
     let other = app.create_org("otherville", "เทศบาลตำบลอื่น").await;
     let division = app.divisions[0].id;
     let target = app.user("target", Role::Officer).await;
+    let (report_id, file_id) = crate::corruption_reports::seed_report(&app).await;
     let risk_id = {
         let mut conn = app.db.pool.acquire().await.expect("conn");
         let input = prongsai_store::risk::RiskInput { process: "ทดสอบ".into(), likelihood: 3, impact: 3, ..Default::default() };
@@ -126,6 +168,17 @@ async fn authorization_matrix() {
     let (complaint_id, complaint_file_id) = app.complaint_in_division(division).await;
     // The seed plan, a project of that division, and an evidence file (progress routes).
     let (project_key, evidence_id) = app.progress_fixture(division).await;
+
+    // Procurement data with a planted conflict (the target officer on the committee).
+    let (procurement_id, declaration_id, flag_id) = {
+        let mut conn = app.db.pool.acquire().await.expect("conn");
+        prongsai_store::procurement_demo::seed_with(&mut conn, &app.keys.audit, &app.keys.reports, app.org.id, "target", "nobody")
+            .await
+            .expect("procurement demo");
+        let flags = prongsai_store::procurement::flags(&mut conn, app.org.id, None).await.expect("flags");
+        let decl = prongsai_store::procurement::declarations_of(&mut conn, app.org.id, target.id).await.expect("declarations");
+        (flags[0].procurement_id, decl[0].id, flags[0].id)
+    };
 
     let mut clients = Vec::new();
     for role in Role::ALL {
@@ -166,16 +219,21 @@ async fn authorization_matrix() {
                 .replace("{org}", &app.org.slug)
                 .replace("{user_id}", &target.id.to_string())
                 .replace("{division_id}", &division.to_string())
-                .replace("{risk_id}", &risk_id.to_string())
                 .replace(
                     "{complaint_id}/files/{file_id}",
                     &format!("{complaint_id}/files/{complaint_file_id}"),
                 )
+                .replace("{report_id}", &report_id.to_string())
+                .replace("{file_id}", &file_id.to_string())
+                .replace("{risk_id}", &risk_id.to_string())
                 .replace("{complaint_id}", &complaint_id.to_string())
                 .replace("{project_key}", &project_key.to_string())
                 .replace("{year}", "2567")
                 .replace("{round}", "6m")
-                .replace("{evidence_id}", &evidence_id.to_string());
+                .replace("{evidence_id}", &evidence_id.to_string())
+                .replace("{id}", &procurement_id.to_string())
+                .replace("{declaration_id}", &declaration_id.to_string())
+                .replace("{flag_id}", &flag_id.to_string());
             let (c, csrf) = match client {
                 Some((c, csrf)) => (c, csrf.as_str()),
                 None => (&anon, ""),

@@ -11,13 +11,23 @@ use prongsai_store::plans;
 use crate::helpers::{TestApp, location};
 
 async fn import_seed_plan(app: &TestApp) {
-    let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/plans/chachoengsao-2566-2570-b.txt");
+    let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../fixtures/plans/chachoengsao-2566-2570-b.txt");
     let outcome = prongsai_plan::parse_file(&p).expect("seed plan");
     let findings = prongsai_plan::lint(&outcome);
     let mut conn = app.db.pool.acquire().await.expect("conn");
-    plans::import(&mut conn, &app.keys.audit, app.org.id, "plan.txt", &"ab".repeat(32), &outcome, &findings, &Actor::cli())
-        .await
-        .expect("import");
+    plans::import(
+        &mut conn,
+        &app.keys.audit,
+        app.org.id,
+        "plan.txt",
+        &"ab".repeat(32),
+        &outcome,
+        &findings,
+        &Actor::cli(),
+    )
+    .await
+    .expect("import");
 }
 
 #[tokio::test]
@@ -27,42 +37,97 @@ async fn the_public_risk_page_shows_the_seed_plans_four_risks_with_linked_projec
     let clerk = app.user("clerk", Role::Clerk).await;
     let (c, csrf) = app.signed_in(&clerk).await;
     let slug = &app.org.slug;
-    let r = c.post(app.url(&format!("/{slug}/staff/risks/seed"))).form(&[("csrf", csrf.as_str())]).send().await.unwrap();
-    assert_eq!(r.status(), 303);
-    assert!(location(&r).ends_with("?ok=seeded"), "{}", location(&r));
-
-    let (anon, _) = app.client();
-    let r = anon.get(app.url(&format!("/{slug}/risks"))).send().await.unwrap();
-    assert_eq!(r.status(), 200);
-    let html = r.text().await.unwrap();
-    assert_eq!(html.matches("<li class=\"risk\"").count(), 4, "four risk events");
-    for process in ["การบริหารงานบุคคล", "การให้บริการสาธารณะ", "ปานกลาง", "สูง"] {
-        assert!(html.contains(process), "{process} missing");
-    }
-    // Controls link to the plan's projects, e.g. No Gift Policy.
-    let links = html.matches(&format!("href=\"/{slug}/plan/projects/")).count();
-    assert!(links >= 8, "only {links} controls linked to projects");
-    let gift = html.find("NO Gift Policy").expect("No Gift measure");
-    assert!(html[gift..].find(&format!("/{slug}/plan/projects/")).expect("linked") < 200);
-    assert!(html.contains("<svg") && html.contains("role=\"img\""), "heat map");
-    assert!(!html.contains("style="), "no inline styles (CSP)");
-
-    // The staff register and one risk's page; a review is kept as history.
-    let page = c.get(app.url(&format!("/{slug}/staff/risks"))).send().await.unwrap().text().await.unwrap();
-    let at = page.find(&format!("/{slug}/staff/risks/")).expect("a risk link") + format!("/{slug}/staff/risks/").len();
-    let id: String = page[at..].chars().take_while(char::is_ascii_digit).collect();
     let r = c
-        .post(app.url(&format!("/{slug}/staff/risks/{id}/review")))
-        .form(&[("csrf", csrf.as_str()), ("fiscal_year", "๒๕๖๗"), ("likelihood", "5"), ("impact", "5"), ("next_review", "2025-09-30"), ("note", "ทบทวน")])
+        .post(app.url(&format!("/{slug}/staff/risks/seed")))
+        .form(&[("csrf", csrf.as_str())])
         .send()
         .await
         .unwrap();
     assert_eq!(r.status(), 303);
-    let one = c.get(app.url(&format!("/{slug}/staff/risks/{id}"))).send().await.unwrap().text().await.unwrap();
+    assert!(location(&r).ends_with("?ok=seeded"), "{}", location(&r));
+
+    let (anon, _) = app.client();
+    let r = anon
+        .get(app.url(&format!("/{slug}/risks")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let html = r.text().await.unwrap();
+    assert_eq!(
+        html.matches("<li class=\"risk\"").count(),
+        4,
+        "four risk events"
+    );
+    for process in ["การบริหารงานบุคคล", "การให้บริการสาธารณะ", "ปานกลาง", "สูง"]
+    {
+        assert!(html.contains(process), "{process} missing");
+    }
+    // Controls link to the plan's projects, e.g. No Gift Policy.
+    let links = html
+        .matches(&format!("href=\"/{slug}/plan/projects/"))
+        .count();
+    assert!(links >= 8, "only {links} controls linked to projects");
+    let gift = html.find("NO Gift Policy").expect("No Gift measure");
+    assert!(
+        html[gift..]
+            .find(&format!("/{slug}/plan/projects/"))
+            .expect("linked")
+            < 200
+    );
+    assert!(
+        html.contains("<svg") && html.contains("role=\"img\""),
+        "heat map"
+    );
+    assert!(!html.contains("style="), "no inline styles (CSP)");
+
+    // The staff register and one risk's page; a review is kept as history.
+    let page = c
+        .get(app.url(&format!("/{slug}/staff/risks")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let prefix = format!("href=\"/{slug}/staff/risks/");
+    let at = page.find(&prefix).expect("a risk link") + prefix.len();
+    let id: String = page[at..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    assert!(!id.is_empty());
+    let r = c
+        .post(app.url(&format!("/{slug}/staff/risks/{id}/review")))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("fiscal_year", "๒๕๖๗"),
+            ("likelihood", "5"),
+            ("impact", "5"),
+            ("next_review", "2025-09-30"),
+            ("note", "ทบทวน"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let one = c
+        .get(app.url(&format!("/{slug}/staff/risks/{id}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(one.contains("สูงมาก") && one.contains("ทบทวน") && one.contains("2567"));
     let bad = c
         .post(app.url(&format!("/{slug}/staff/risks/{id}/review")))
-        .form(&[("csrf", csrf.as_str()), ("fiscal_year", "2567"), ("likelihood", "9"), ("impact", "1")])
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("fiscal_year", "2567"),
+            ("likelihood", "9"),
+            ("impact", "1"),
+        ])
         .send()
         .await
         .unwrap();
@@ -76,48 +141,129 @@ async fn ita_is_entered_by_the_clerk_audited_and_refused_to_officers() {
     let slug = &app.org.slug;
     let officer = app.user("officer", Role::Officer).await;
     let (oc, ocsrf) = app.signed_in(&officer).await;
-    let r = oc.post(app.url(&format!("/{slug}/staff/ita/score"))).form(&[("csrf", ocsrf.as_str()), ("fiscal_year", "2566"), ("score", "70")]).send().await.unwrap();
+    let r = oc
+        .post(app.url(&format!("/{slug}/staff/ita/score")))
+        .form(&[
+            ("csrf", ocsrf.as_str()),
+            ("fiscal_year", "2566"),
+            ("score", "70"),
+        ])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 403);
-    assert_eq!(oc.get(app.url(&format!("/{slug}/staff/ita"))).send().await.unwrap().status(), 403);
+    assert_eq!(
+        oc.get(app.url(&format!("/{slug}/staff/ita")))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        403
+    );
 
     let clerk = app.user("clerk", Role::Clerk).await;
     let (c, csrf) = app.signed_in(&clerk).await;
     for (y, s) in [("2566", "๖๘.๕"), ("2567", "72.25")] {
         let r = c
             .post(app.url(&format!("/{slug}/staff/ita/score")))
-            .form(&[("csrf", csrf.as_str()), ("fiscal_year", y), ("score", s), ("iit", "80"), ("eit", ""), ("oit", "90")])
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("fiscal_year", y),
+                ("score", s),
+                ("iit", "80"),
+                ("eit", ""),
+                ("oit", "90"),
+            ])
             .send()
             .await
             .unwrap();
         assert_eq!(r.status(), 303, "{y}");
     }
-    let r = c.post(app.url(&format!("/{slug}/staff/ita/cases"))).form(&[("csrf", csrf.as_str()), ("fiscal_year", "2565"), ("cases", "10")]).send().await.unwrap();
+    let r = c
+        .post(app.url(&format!("/{slug}/staff/ita/cases")))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("fiscal_year", "2565"),
+            ("cases", "10"),
+        ])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 303);
-    let r = c.post(app.url(&format!("/{slug}/staff/ita/score"))).form(&[("csrf", csrf.as_str()), ("fiscal_year", "2566"), ("score", "120")]).send().await.unwrap();
+    let r = c
+        .post(app.url(&format!("/{slug}/staff/ita/score")))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("fiscal_year", "2566"),
+            ("score", "120"),
+        ])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 422);
-    let r = c.post(app.url(&format!("/{slug}/staff/ita/score"))).form(&[("csrf", "wrong"), ("fiscal_year", "2566"), ("score", "70")]).send().await.unwrap();
+    let r = c
+        .post(app.url(&format!("/{slug}/staff/ita/score")))
+        .form(&[("csrf", "wrong"), ("fiscal_year", "2566"), ("score", "70")])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 403, "CSRF");
 
     let mut conn = app.db.pool.acquire().await.unwrap();
-    let trail = audit::recent(&mut conn, app.org.id, 50, None).await.unwrap();
-    assert_eq!(trail.iter().filter(|e| e.action == "ita.score" && e.actor == "clerk").count(), 2);
+    let trail = audit::recent(&mut conn, app.org.id, 50, None)
+        .await
+        .unwrap();
+    assert_eq!(
+        trail
+            .iter()
+            .filter(|e| e.action == "ita.score" && e.actor == "clerk")
+            .count(),
+        2
+    );
 
     let (anon, _) = app.client();
-    let html = anon.get(app.url(&format!("/{slug}/ita"))).send().await.unwrap().text().await.unwrap();
+    let html = anon
+        .get(app.url(&format!("/{slug}/ita")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     for s in ["68.5", "72.25", "65", "85", "IIT 80"] {
         assert!(html.contains(s), "{s} missing on the public ITA page");
     }
     assert!(html.contains("class=\"target\""), "target line");
 
     // The dashboard draws every chart for the clerk; officers may not see it.
-    let dash = c.get(app.url(&format!("/{slug}/staff/dashboard?year=2567"))).send().await.unwrap();
+    let dash = c
+        .get(app.url(&format!("/{slug}/staff/dashboard?year=2567")))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(dash.status(), 200);
     let dash = dash.text().await.unwrap();
-    for id in ["dash-progress", "dash-money", "dash-ita", "dash-cases", "dash-heat"] {
-        assert!(dash.contains(&format!("aria-labelledby=\"{id}-t {id}-d\"")), "{id} missing");
+    for id in [
+        "dash-progress",
+        "dash-money",
+        "dash-ita",
+        "dash-cases",
+        "dash-heat",
+    ] {
+        assert!(
+            dash.contains(&format!("aria-labelledby=\"{id}-t {id}-d\"")),
+            "{id} missing"
+        );
     }
     assert!(dash.contains("มิติที่ 4"));
-    assert_eq!(oc.get(app.url(&format!("/{slug}/staff/dashboard"))).send().await.unwrap().status(), 403);
+    assert_eq!(
+        oc.get(app.url(&format!("/{slug}/staff/dashboard")))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        403
+    );
 }
 
 /// A number as the page writes it.
@@ -128,23 +274,62 @@ fn th(v: i64) -> String {
 #[tokio::test]
 async fn the_national_pages_add_up_a_generated_set() {
     let app = TestApp::spawn().await;
-    let opts = Options { orgs: 80, first_year: 2566, last_year: 2570, seed: 3, current_year: 2568, batch: 50 };
-    generate::generate(&app.db, &opts, &Quiet).await.expect("generate");
+    let opts = Options {
+        orgs: 80,
+        first_year: 2566,
+        last_year: 2570,
+        seed: 3,
+        current_year: 2568,
+        batch: 50,
+    };
+    generate::generate(&app.db, &opts, &Quiet)
+        .await
+        .expect("generate");
     // Independently: straight from the rows.
     let mut conn = app.db.pool.acquire().await.unwrap();
-    let (orgs,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM organizations").fetch_one(&mut *conn).await.unwrap();
-    let (planned,): (i64,) = sqlx::query_as("SELECT CAST(SUM(amount) AS BIGINT) FROM plan_budgets WHERE fiscal_year = 2567").fetch_one(&mut *conn).await.unwrap();
-    let (done,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM progress WHERE fiscal_year = 2567 AND status = 'done'").fetch_one(&mut *conn).await.unwrap();
-    let (disbursed,): (i64,) = sqlx::query_as("SELECT CAST(SUM(disbursed_satang) AS BIGINT) FROM progress WHERE fiscal_year = 2567").fetch_one(&mut *conn).await.unwrap();
-    let scores: Vec<(f64,)> = sqlx::query_as("SELECT score FROM ita_scores WHERE fiscal_year = 2567").fetch_all(&mut *conn).await.unwrap();
+    let (orgs,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM organizations")
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
+    let (planned,): (i64,) = sqlx::query_as(
+        "SELECT CAST(SUM(amount) AS BIGINT) FROM plan_budgets WHERE fiscal_year = 2567",
+    )
+    .fetch_one(&mut *conn)
+    .await
+    .unwrap();
+    let (done,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM progress WHERE fiscal_year = 2567 AND status = 'done'",
+    )
+    .fetch_one(&mut *conn)
+    .await
+    .unwrap();
+    let (disbursed,): (i64,) = sqlx::query_as(
+        "SELECT CAST(SUM(disbursed_satang) AS BIGINT) FROM progress WHERE fiscal_year = 2567",
+    )
+    .fetch_one(&mut *conn)
+    .await
+    .unwrap();
+    let scores: Vec<(f64,)> =
+        sqlx::query_as("SELECT score FROM ita_scores WHERE fiscal_year = 2567")
+            .fetch_all(&mut *conn)
+            .await
+            .unwrap();
     let avg = scores.iter().map(|s| s.0).sum::<f64>() / scores.len() as f64;
 
     let (anon, _) = app.client();
-    let r = anon.get(app.url("/national?year=2567")).send().await.unwrap();
+    let r = anon
+        .get(app.url("/national?year=2567"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 200);
     let html = r.text().await.unwrap();
     let figure = |id: &str| -> String {
-        let at = html.find(&format!("id=\"{id}\">")).unwrap_or_else(|| panic!("{id}")) + id.len() + 6;
+        let at = html
+            .find(&format!("id=\"{id}\">"))
+            .unwrap_or_else(|| panic!("{id}"))
+            + id.len()
+            + 6;
         html[at..].split('<').next().unwrap().to_string()
     };
     assert_eq!(figure("total-orgs"), th(orgs));
@@ -155,11 +340,25 @@ async fn the_national_pages_add_up_a_generated_set() {
     assert!(html.contains("กระบี่") && html.contains("องค์การบริหารส่วนตำบล"));
 
     // A province: the organizations in it, linked.
-    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM organizations WHERE province = 'ตาก'").fetch_one(&mut *conn).await.unwrap();
-    let r = anon.get(app.url("/national/%E0%B8%95%E0%B8%B2%E0%B8%81?year=2567")).send().await.unwrap();
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM organizations WHERE province = 'ตาก'")
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
+    let r = anon
+        .get(app.url("/national/%E0%B8%95%E0%B8%B2%E0%B8%81?year=2567"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 200);
     let html = r.text().await.unwrap();
     assert!(html.contains(&format!("id=\"total-orgs\">{n}<")));
     assert_eq!(html.matches("href=\"/gen-").count() as i64, n);
-    assert_eq!(anon.get(app.url("/national/nowhere")).send().await.unwrap().status(), 404);
+    assert_eq!(
+        anon.get(app.url("/national/nowhere"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
 }

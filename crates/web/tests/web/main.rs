@@ -3,10 +3,14 @@
 
 mod api;
 mod auth;
+mod corruption_reports;
 mod authz;
+mod complaints;
 mod helpers;
 mod ita_risk;
 mod plan;
+mod procurement;
 mod progress;
+mod open311;
 mod public;
 mod security;

@@ -1,0 +1,408 @@
+//! `prongsai report round` and `prongsai report eplannacc` on the seed plan: a live draft
+//! before the round is submitted, the submitted version after; the XLSX read back with
+//! openpyxl (totals per dimension and overall), the PDF through pdftotext (Thai names
+//! and totals), the JSON and the e-PlanNACC CSV.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::Path;
+use std::process::Command;
+
+use prongsai_domain::progress::ProgressStatus;
+use prongsai_domain::{FiscalYear, ReportingRound};
+use prongsai_store::audit::Actor;
+use prongsai_store::progress::{self, ProgressInput};
+use prongsai_store::{Db, Keys, plans, rounds};
+
+fn prongsai(dir: &Path, args: &[&str]) -> (bool, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_prongsai"))
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .env_remove("PRONGSAI_DATABASE_URL")
+        .env_remove("PRONGSAI_DATA_DIR")
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("run prongsai");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text)
+}
+
+#[track_caller]
+fn ok(dir: &Path, args: &[&str]) -> String {
+    let (success, text) = prongsai(dir, args);
+    assert!(success, "prongsai {args:?} failed: {text}");
+    text
+}
+
+/// Records progress on projects 2 (done) and 26 (could not be done) of the seed plan.
+async fn record_progress(dir: &Path, org_slug: &str) {
+    let db = Db::connect(&format!(
+        "sqlite://{}",
+        dir.join("prongsai.sqlite").display()
+    ))
+    .await
+    .unwrap();
+    let keys = Keys::load(dir).unwrap();
+    let mut c = db.pool.acquire().await.unwrap();
+    let org = prongsai_store::orgs::by_slug(&mut c, org_slug)
+        .await
+        .unwrap()
+        .unwrap();
+    let v = plans::current(&mut c, org.id).await.unwrap().unwrap();
+    let projects = plans::projects(&mut c, org.id, v.id).await.unwrap();
+    let key = |no: i64| projects.iter().find(|p| p.no == no).unwrap().project_key;
+    let done = ProgressInput {
+        status: ProgressStatus::Done,
+        disbursed_satang: Some(9_550_050),
+        ordinance_satang: Some(12_000_000),
+        ..ProgressInput::default()
+    };
+    progress::save(
+        &mut c,
+        &keys.audit,
+        org.id,
+        key(2),
+        2567,
+        &done,
+        &Actor::cli(),
+    )
+    .await
+    .unwrap();
+    let not_done = ProgressInput {
+        status: ProgressStatus::CouldNotBeDone,
+        reason: Some(prongsai_domain::progress::NotDoneReason::NoBudget),
+        ..ProgressInput::default()
+    };
+    progress::save(
+        &mut c,
+        &keys.audit,
+        org.id,
+        key(26),
+        2567,
+        &not_done,
+        &Actor::cli(),
+    )
+    .await
+    .unwrap();
+}
+
+async fn submit_round(dir: &Path, org_slug: &str) {
+    let db = Db::connect(&format!(
+        "sqlite://{}",
+        dir.join("prongsai.sqlite").display()
+    ))
+    .await
+    .unwrap();
+    let keys = Keys::load(dir).unwrap();
+    let mut c = db.pool.acquire().await.unwrap();
+    let org = prongsai_store::orgs::by_slug(&mut c, org_slug)
+        .await
+        .unwrap()
+        .unwrap();
+    let fy = FiscalYear::new(2567).unwrap();
+    rounds::submit(
+        &mut c,
+        &keys.audit,
+        org.id,
+        fy,
+        ReportingRound::SixMonths,
+        "",
+        &Actor::user(1, "clerk"),
+    )
+    .await
+    .unwrap();
+}
+
+const READ_XLSX: &str = r#"
+import json, sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1], data_only=True)
+out = {"sheets": wb.sheetnames}
+ws = wb["ผลรายโครงการ"]
+header = None
+rows = []
+for row in ws.iter_rows(values_only=True):
+    if header is None and row[2] == "โครงการ/กิจกรรม/มาตรการ":
+        header = list(row)
+        continue
+    if header is not None:
+        rows.append(list(row))
+out["header"] = header
+out["subtotals"] = [r for r in rows if isinstance(r[2], str) and r[2].startswith("รวมมิติ")]
+out["total"] = [r for r in rows if isinstance(r[2], str) and r[2].startswith("รวมทั้งสิ้น")]
+s = wb["สรุปตามมิติ"]
+out["summary_total"] = [list(r) for r in s.iter_rows(values_only=True) if r[0] == "รวมทั้งสิ้น"]
+print(json.dumps(out, ensure_ascii=False, default=str))
+"#;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn report_round_and_eplannacc_from_the_seed_plan() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let plan = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../fixtures/plans/chachoengsao-2566-2570-b.txt");
+    ok(
+        d,
+        &[
+            "org",
+            "create",
+            "--slug",
+            "chacho",
+            "--name-th",
+            "เทศบาลเมืองฉะเชิงเทรา",
+            "--type",
+            "town_municipality",
+        ],
+    );
+    ok(
+        d,
+        &["plan", "import", plan.to_str().unwrap(), "--org", "chacho"],
+    );
+    record_progress(d, "chacho").await;
+
+    // Before submission: a live draft, labelled as such.
+    let json = d.join("draft.json");
+    let text = ok(
+        d,
+        &[
+            "report",
+            "round",
+            "--org",
+            "chacho",
+            "--year",
+            "๒๕๖๗",
+            "--round",
+            "6m",
+            "--format",
+            "json",
+            "--out",
+            json.to_str().unwrap(),
+        ],
+    );
+    assert!(text.contains("live draft"), "{text}");
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    assert_eq!(v["edition"]["kind"], "live_draft");
+    assert!(v["label_th"].as_str().unwrap().starts_with("ฉบับร่าง"));
+    assert_eq!(v["report"]["total"]["projects"], 36);
+    assert_eq!(v["report"]["total"]["planned_baht"], 310_000);
+    assert_eq!(v["report"]["total"]["disbursed_satang"], 9_550_050);
+    assert_eq!(v["report"]["total"]["done"], 1);
+    assert_eq!(v["report"]["total"]["could_not_be_done"], 1);
+
+    // After submission: the frozen version.
+    submit_round(d, "chacho").await;
+    let text = ok(
+        d,
+        &[
+            "report",
+            "round",
+            "--org",
+            "chacho",
+            "--year",
+            "2567",
+            "--round",
+            "6m",
+            "--format",
+            "json",
+            "--out",
+            json.to_str().unwrap(),
+        ],
+    );
+    assert!(text.contains("submitted version 1"), "{text}");
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    assert_eq!(v["edition"]["kind"], "submitted");
+    assert_eq!(v["edition"]["version"], 1);
+
+    // XLSX: read back with openpyxl; totals per dimension and overall.
+    let xlsx = d.join("report.xlsx");
+    ok(
+        d,
+        &[
+            "report",
+            "round",
+            "--org",
+            "chacho",
+            "--year",
+            "2567",
+            "--round",
+            "6m",
+            "--format",
+            "xlsx",
+            "--out",
+            xlsx.to_str().unwrap(),
+        ],
+    );
+    let out = Command::new("python3")
+        .arg("-c")
+        .arg(READ_XLSX)
+        .arg(&xlsx)
+        .output()
+        .expect("python3 with openpyxl");
+    assert!(
+        out.status.success(),
+        "openpyxl: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let x: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(x["sheets"], serde_json::json!(["สรุปตามมิติ", "ผลรายโครงการ"]));
+    let header = x["header"].as_array().unwrap();
+    let col = |name: &str| {
+        header
+            .iter()
+            .position(|h| h.as_str().is_some_and(|h| h.starts_with(name)))
+            .unwrap()
+    };
+    let (y2567, disbursed) = (col("ปี 2567"), col("เบิกจ่าย"));
+    let subtotals = x["subtotals"].as_array().unwrap();
+    assert_eq!(subtotals.len(), 4);
+    let planned: Vec<f64> = subtotals
+        .iter()
+        .map(|r| r[y2567].as_f64().unwrap_or(0.0))
+        .collect();
+    // Dimension 1: project 2 (120,000); 3: project 26 (90,000); 4: project 33 (100,000).
+    assert_eq!(planned, [120_000.0, 0.0, 90_000.0, 100_000.0]);
+    assert_eq!(subtotals[0][disbursed].as_f64(), Some(95_500.5));
+    let total = &x["total"][0];
+    assert_eq!(total[y2567].as_f64(), Some(310_000.0));
+    assert_eq!(total[disbursed].as_f64(), Some(95_500.5));
+    let summary = &x["summary_total"][0];
+    assert_eq!(summary[1].as_f64(), Some(36.0), "projects");
+    assert_eq!(summary[2].as_f64(), Some(1.0), "done");
+    assert_eq!(summary[5].as_f64(), Some(1.0), "could not be done");
+    assert_eq!(summary[6].as_f64(), Some(310_000.0));
+
+    // PDF: Thai project names and totals come out of pdftotext.
+    let pdf = d.join("report.pdf");
+    ok(
+        d,
+        &[
+            "report",
+            "round",
+            "--org",
+            "chacho",
+            "--year",
+            "2567",
+            "--round",
+            "6m",
+            "--format",
+            "pdf",
+            "--out",
+            pdf.to_str().unwrap(),
+        ],
+    );
+    let out = Command::new("pdftotext")
+        .arg("-layout")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext");
+    assert!(out.status.success());
+    // Compared without spaces: pdftotext puts a space before SARA AM and at line wraps.
+    let text: String = String::from_utf8_lossy(&out.stdout)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    for want in [
+        "โครงการโรงเรียนคุณธรรม",
+        "เทศบาลเมืองฉะเชิงเทรา",
+        "310,000",
+        "95,500.50",
+        "ฉบับที่ส่ง",
+        "รวมทั้งสิ้น",
+        "มิติที่1การสร้างวัฒนธรรมสุจริต",
+    ] {
+        assert!(text.contains(want), "PDF lacks {want:?}: {text}");
+    }
+
+    // e-PlanNACC: CSV with a BOM and XLSX.
+    let csv = d.join("eplan.csv");
+    ok(
+        d,
+        &[
+            "report",
+            "eplannacc",
+            "--org",
+            "chacho",
+            "--year",
+            "2567",
+            "--round",
+            "6m",
+            "--format",
+            "csv",
+            "--out",
+            csv.to_str().unwrap(),
+        ],
+    );
+    let bytes = std::fs::read(&csv).unwrap();
+    assert!(bytes.starts_with("\u{FEFF}ปีงบประมาณ".as_bytes()));
+    let text = String::from_utf8(bytes).unwrap();
+    assert_eq!(text.lines().count(), 37, "header + 36 projects");
+    assert!(
+        text.contains("โครงการจัดเวทีประชาคม")
+            && text.contains("ไม่ได้รับงบประมาณ")
+            && text.contains("95500.50")
+    );
+    let ex = d.join("eplan.xlsx");
+    ok(
+        d,
+        &[
+            "report",
+            "eplannacc",
+            "--org",
+            "chacho",
+            "--year",
+            "2567",
+            "--round",
+            "6m",
+            "--format",
+            "xlsx",
+            "--out",
+            ex.to_str().unwrap(),
+        ],
+    );
+    assert!(std::fs::read(&ex).unwrap().starts_with(b"PK"));
+
+    // Mistakes get a clear error, not a panic.
+    let (success, text) = prongsai(
+        d,
+        &[
+            "report",
+            "round",
+            "--org",
+            "chacho",
+            "--year",
+            "2567",
+            "--round",
+            "9m",
+            "--format",
+            "pdf",
+            "--out",
+            pdf.to_str().unwrap(),
+        ],
+    );
+    assert!(
+        !success && text.contains("6m or 12m") && !text.contains("panicked"),
+        "{text}"
+    );
+    let (success, text) = prongsai(
+        d,
+        &[
+            "report",
+            "round",
+            "--org",
+            "nowhere",
+            "--year",
+            "2567",
+            "--round",
+            "6m",
+            "--format",
+            "pdf",
+            "--out",
+            pdf.to_str().unwrap(),
+        ],
+    );
+    assert!(!success && !text.contains("panicked"), "{text}");
+}
