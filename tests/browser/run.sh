@@ -36,3 +36,5 @@ for _ in $(seq 1 100); do
 done
 
 BASE_URL="http://127.0.0.1:$port" node "$here/foundation.mjs"
+BASE_URL="http://127.0.0.1:$port" node "$here/integrity.mjs"
+BASE_URL="http://127.0.0.1:$port" node "$here/complaints.mjs"

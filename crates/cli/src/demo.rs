@@ -139,6 +139,15 @@ pub async fn set_up(
             warn!("the seed plan was read but not stored: {e}");
         }
     }
+    // Procurement data with a planted conflict of interest (prongsai_store::procurement_demo).
+    match db.pool.acquire().await {
+        Ok(mut conn) => {
+            if let Err(e) = prongsai_store::procurement_demo::seed(&mut conn, &keys.audit, &keys.reports, org.id).await {
+                warn!("demo procurement data not stored: {e}");
+            }
+        }
+        Err(e) => warn!("demo procurement data not stored: {e}"),
+    }
 
     println!();
     println!("Prongsai demo: {} ({})", org.name_th, org.name_en);

@@ -388,7 +388,7 @@ pub fn parse_baht(input: &str) -> Result<Option<i64>, crate::thai::NumberError> 
         return Ok(None);
     }
     let v = crate::thai::parse_decimal(t)?;
-    if v < 0.0 || v > 1e13 {
+    if !(0.0..=1e13).contains(&v) {
         return Err(crate::thai::NumberError::OutOfRange(input.to_string()));
     }
     let cleaned = crate::thai::normalize_digits(t);

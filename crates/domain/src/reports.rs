@@ -264,6 +264,7 @@ impl RoundReport {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
     use super::*;
     use crate::progress::KpiOp;
 

@@ -1,5 +1,11 @@
 -- ITA results, corruption case counts and the corruption risk register (see
--- docs/data-model.md). Independent of 0003 (progress), so either may be applied first.
+-- docs/data-model.md), and covering indexes for the national summaries over plans
+-- (0002) and progress (0003): they read only the index, never the wide rows (a plan
+-- row holds the whole plan as JSON). See bench/README.md, "Scale".
+
+CREATE INDEX plans_current_cover ON plans (is_current, id, org_id, project_count);
+CREATE INDEX plan_budgets_year_cover ON plan_budgets (fiscal_year, org_id, plan_id, amount);
+CREATE INDEX progress_year_cover ON progress (fiscal_year, org_id, status, disbursed_satang);
 
 -- One row per organization and fiscal year (B.E.): the ITA score and its parts.
 CREATE TABLE ita_scores (

@@ -160,8 +160,8 @@ pub async fn summary(
         });
     }
     let planned: Vec<(i64, i64)> = sqlx::query_as(
-        "SELECT b.org_id, CAST(SUM(b.amount) AS BIGINT) FROM plan_budgets b JOIN plans p ON p.id = b.plan_id \
-         WHERE b.fiscal_year = $1 AND p.is_current = 1 GROUP BY b.org_id",
+        "SELECT org_id, CAST(SUM(amount) AS BIGINT) FROM plan_budgets WHERE fiscal_year = $1 \
+         AND plan_id IN (SELECT id FROM plans WHERE is_current = 1) GROUP BY org_id",
     )
     .bind(fiscal_year)
     .fetch_all(&mut *conn)
@@ -193,8 +193,8 @@ pub async fn summary(
             .fetch_all(&mut *conn)
             .await?;
     let targets: Vec<(i64, f64)> = sqlx::query_as(
-        "SELECT t.org_id, t.value FROM plan_targets t JOIN plans p ON p.id = t.plan_id \
-         WHERE t.kind = 'ita_score' AND t.fiscal_year = $1 AND p.is_current = 1",
+        "SELECT org_id, value FROM plan_targets WHERE kind = 'ita_score' AND fiscal_year = $1 \
+         AND plan_id IN (SELECT id FROM plans WHERE is_current = 1)",
     )
     .bind(fiscal_year)
     .fetch_all(&mut *conn)

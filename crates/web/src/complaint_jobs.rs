@@ -43,7 +43,13 @@ pub fn spawn(state: AppState) {
                 if let Err(e) = prongsai_store::complaints::overdue_sweep(&state.db, now).await {
                     tracing::warn!(error = %e, "overdue sweep failed");
                 }
-                if let Err(e) = prongsai_store::complaints::close_unconfirmed_sweep(&state.db, &state.keys.audit, now).await {
+                if let Err(e) = prongsai_store::complaints::close_unconfirmed_sweep(
+                    &state.db,
+                    &state.keys.audit,
+                    now,
+                )
+                .await
+                {
                     tracing::warn!(error = %e, "closing unconfirmed resolutions failed");
                 }
             }

@@ -67,6 +67,8 @@ pub struct AppState {
     pub writes: prongsai_store::group_commit::GroupCommit,
     /// The corruption-report channel's keys and address rate limits.
     pub(crate) whistle: Arc<whistle::Whistle>,
+    /// Visitor counts waiting to be written (see `views::visits`).
+    pub(crate) visits: Arc<views::visits::Counter>,
     /// Wakes the complaint mail worker after a commit that queued a notice.
     pub mail_wake: Arc<tokio::sync::Notify>,
 }
@@ -76,6 +78,7 @@ impl AppState {
         AppState {
             writes: prongsai_store::group_commit::GroupCommit::new(db.clone()),
             whistle: Arc::new(whistle::Whistle::default()),
+            visits: Arc::new(views::visits::Counter::default()),
             db,
             keys: Arc::new(keys),
             blobs,

@@ -21,16 +21,17 @@ pub struct Mailer {
 
 impl std::fmt::Debug for Mailer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Mailer").field("from", &self.from.to_string()).finish()
+        f.debug_struct("Mailer")
+            .field("from", &self.from.to_string())
+            .finish()
     }
 }
 
 /// Reads `smtp://host[:port]` (port 25 when left out).
 pub fn parse_smtp_url(url: &str) -> Result<(String, u16), String> {
-    let rest = url
-        .trim()
-        .strip_prefix("smtp://")
-        .ok_or_else(|| format!("PRONGSAI_SMTP_URL must look like smtp://host:port (got {url:?})"))?;
+    let rest = url.trim().strip_prefix("smtp://").ok_or_else(|| {
+        format!("PRONGSAI_SMTP_URL must look like smtp://host:port (got {url:?})")
+    })?;
     let rest = rest.trim_end_matches('/');
     let (host, port) = match rest.rsplit_once(':') {
         Some((h, p)) => (
@@ -107,8 +108,14 @@ mod tests {
 
     #[test]
     fn smtp_urls() {
-        assert_eq!(parse_smtp_url("smtp://127.0.0.1:2525"), Ok(("127.0.0.1".into(), 2525)));
-        assert_eq!(parse_smtp_url("smtp://mail.local"), Ok(("mail.local".into(), 25)));
+        assert_eq!(
+            parse_smtp_url("smtp://127.0.0.1:2525"),
+            Ok(("127.0.0.1".into(), 2525))
+        );
+        assert_eq!(
+            parse_smtp_url("smtp://mail.local"),
+            Ok(("mail.local".into(), 25))
+        );
         assert!(parse_smtp_url("http://x").is_err());
         assert!(parse_smtp_url("smtp://u:p@x:25").is_err());
     }

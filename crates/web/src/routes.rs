@@ -134,6 +134,22 @@ pub const STAFF_ROUTES: &[StaffRoute] = &[
     r("POST", "/{org}/staff/coi/{declaration_id}/remove", Permission::StaffArea),
     r("GET", "/{org}/staff/coi/flags", Permission::ReviewConflicts),
     r("POST", "/{org}/staff/coi/flags/{flag_id}", Permission::ReviewConflicts),
+    // Information centre, OIT readiness, visitor statistics (issue 6 items 1, 2, 6)
+    r("GET", "/{org}/staff/info", Permission::DraftInformation),
+    r("GET", "/{org}/staff/info/new", Permission::DraftInformation),
+    r("POST", "/{org}/staff/info/new", Permission::DraftInformation),
+    r("GET", "/{org}/staff/info/executives", Permission::PublishInformation),
+    r("POST", "/{org}/staff/info/executives", Permission::PublishInformation),
+    r("GET", "/{org}/staff/info/{no}", Permission::DraftInformation),
+    r("POST", "/{org}/staff/info/{no}", Permission::DraftInformation),
+    r("POST", "/{org}/staff/info/{no}/files", Permission::DraftInformation),
+    r("POST", "/{org}/staff/info/{no}/files/{file_id}/remove", Permission::DraftInformation),
+    r("POST", "/{org}/staff/info/{no}/publish", Permission::PublishInformation),
+    r("POST", "/{org}/staff/info/{no}/withdraw", Permission::PublishInformation),
+    r("GET", "/{org}/staff/oit", Permission::ViewAllWork),
+    r("POST", "/{org}/staff/oit/load", Permission::PublishInformation),
+    r("POST", "/{org}/staff/oit/{code}/link", Permission::PublishInformation),
+    r("GET", "/{org}/staff/visits", Permission::ViewAllWork),
 ];
 
 /// The staff menu: path under `/{org}/staff/`, label key, permission to see it.
@@ -152,6 +168,9 @@ pub const STAFF_MENU: &[(&str, &str, Permission)] = &[
     ("risks", "risk.nav", Permission::ViewAllWork),
     ("complaints", "complaint.nav", Permission::ViewComplaints),    ("progress", "nav.progress", Permission::ViewProgress),
     ("rounds", "nav.rounds", Permission::ViewProgress),
+    ("info", "info.nav_staff", Permission::DraftInformation),
+    ("oit", "oit.nav", Permission::ViewAllWork),
+    ("visits", "visits.nav", Permission::ViewAllWork),
 ];
 
 /// Bodies larger than this are refused (413) before a handler reads them.
@@ -359,6 +378,28 @@ fn all() -> Routes {
     .post("/{org}/staff/coi/{declaration_id}/remove", crate::views::procurement::coi_remove)
     .get("/{org}/staff/coi/flags", crate::views::procurement::coi_flags)
     .post("/{org}/staff/coi/flags/{flag_id}", crate::views::procurement::coi_resolve)
+    // Information centre and search: public pages, staff area; OIT; visitor statistics
+    .get("/{org}/info", crate::views::disclosure_public::index)
+    .get("/{org}/info.csv", crate::views::disclosure_public::index_csv)
+    .get("/{org}/info.json", crate::views::disclosure_public::index_json)
+    .get("/{org}/info/{no}", crate::views::disclosure_public::item)
+    .get("/{org}/info/{no}/files/{file_id}", crate::views::disclosure_public::file)
+    .get("/{org}/search", crate::views::disclosure_public::search_page)
+    .get("/{org}/staff/info", crate::views::disclosure_staff::list)
+    .get("/{org}/staff/info/new", crate::views::disclosure_staff::new_form)
+    .post("/{org}/staff/info/new", crate::views::disclosure_staff::create)
+    .get("/{org}/staff/info/executives", crate::views::disclosure_staff::executives)
+    .post("/{org}/staff/info/executives", crate::views::disclosure_staff::save_executives)
+    .get("/{org}/staff/info/{no}", crate::views::disclosure_staff::edit)
+    .post("/{org}/staff/info/{no}", crate::views::disclosure_staff::update)
+    .post_upload("/{org}/staff/info/{no}/files", crate::views::disclosure_staff::add_file)
+    .post("/{org}/staff/info/{no}/files/{file_id}/remove", crate::views::disclosure_staff::remove_file)
+    .post("/{org}/staff/info/{no}/publish", crate::views::disclosure_staff::publish)
+    .post("/{org}/staff/info/{no}/withdraw", crate::views::disclosure_staff::withdraw)
+    .get("/{org}/staff/oit", crate::views::oit::readiness)
+    .post("/{org}/staff/oit/load", crate::views::oit::load)
+    .post("/{org}/staff/oit/{code}/link", crate::views::oit::link)
+    .get("/{org}/staff/visits", crate::views::visits::staff_page)
     // CKAN Action API subset (both paths, GET and POST)
     .get("/api/3/action/{action}", crate::views::opendata::ckan_get)
     .post("/api/3/action/{action}", crate::views::opendata::ckan_post)
@@ -379,6 +420,10 @@ pub fn build(state: AppState) -> Router {
     all()
         .router
         .fallback(|| async { crate::Error::NotFound })
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::views::visits::count,
+        ))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(axum::middleware::from_fn(error_pages::render))
         .layer(axum::middleware::from_fn_with_state(

@@ -14,12 +14,19 @@ pub async fn create(ctx: &Ctx, slug: &str, name: &str) -> Result<ExitCode> {
     let keys = ctx.keys()?;
     let db = ctx.db().await?;
     let mut tx = db.begin().await?;
-    let org = orgs::by_slug(&mut tx, slug.trim())
-        .await?
-        .ok_or_else(|| CliError::usage(format!("no organization {slug:?} (see `prongsai org list`)")))?;
+    let org = orgs::by_slug(&mut tx, slug.trim()).await?.ok_or_else(|| {
+        CliError::usage(format!(
+            "no organization {slug:?} (see `prongsai org list`)"
+        ))
+    })?;
     let key = open311_keys::create(&mut tx, &keys.audit, org.id, name, &Actor::cli()).await?;
-    tx.commit().await.map_err(prongsai_store::StoreError::from)?;
-    eprintln!("API key {name:?} for {} — shown once, keep it safe:", org.slug);
+    tx.commit()
+        .await
+        .map_err(prongsai_store::StoreError::from)?;
+    eprintln!(
+        "API key {name:?} for {} — shown once, keep it safe:",
+        org.slug
+    );
     println!("{key}");
     Ok(ExitCode::SUCCESS)
 }

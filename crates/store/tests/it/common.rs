@@ -296,6 +296,7 @@ pub async fn populate(t: &TestDb, slug: &str) -> prongsai_store::orgs::Organizat
         .expect("api key");
     drop(c);
     add_complaints(t, &org, finance.id, ids[1], slug).await;
+    crate::disclosure::add_disclosure(t, &org).await;
     org
 }
 

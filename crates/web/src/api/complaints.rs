@@ -17,7 +17,9 @@ use crate::error::Error;
 use crate::i18n::Lang;
 use crate::key;
 use crate::middleware::client_ip::ClientIp;
-use crate::views::complaints::{ComplaintFields, category_label, count_submission, date_label, validate};
+use crate::views::complaints::{
+    ComplaintFields, category_label, count_submission, date_label, validate,
+};
 use crate::views::public::public_org;
 
 #[derive(Debug, Deserialize)]
@@ -78,7 +80,14 @@ pub async fn create(
         channel: String::new(),
     };
     let new = validate(&fields, Channel::Api).map_err(Error::BadRequest)?;
-    let c = complaints::file(&state.db, &state.keys.audit, state.blobs.as_ref(), &o.org, &new).await?;
+    let c = complaints::file(
+        &state.db,
+        &state.keys.audit,
+        state.blobs.as_ref(),
+        &o.org,
+        &new,
+    )
+    .await?;
     state.mail_wake.notify_one();
     Ok((
         StatusCode::CREATED,

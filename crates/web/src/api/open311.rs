@@ -30,8 +30,10 @@ use crate::views::complaints::category_label;
 fn doc<D: Document>(status: u16, d: &D, f: Format) -> Response {
     let mut r = d.render(f).into_response();
     *r.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
-    r.headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static(f.content_type()));
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(f.content_type()),
+    );
     r
 }
 
@@ -51,7 +53,11 @@ fn split(file: &str) -> Result<(&str, Format), Response> {
 }
 
 /// The organization a request is about.
-async fn jurisdiction(state: &AppState, id: Option<&str>, f: Format) -> Result<Organization, Response> {
+async fn jurisdiction(
+    state: &AppState,
+    id: Option<&str>,
+    f: Format,
+) -> Result<Organization, Response> {
     let mut conn = state
         .db
         .pool
@@ -124,7 +130,10 @@ fn base_url(headers: &HeaderMap) -> String {
     let host = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
-        .filter(|h| h.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | ':' | '-' | '[' | ']')))
+        .filter(|h| {
+            h.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | ':' | '-' | '[' | ']'))
+        })
         .unwrap_or("localhost");
     format!("http://{host}/open311/v2/")
 }
@@ -171,11 +180,19 @@ pub async fn service_definition(
     )
 }
 
-fn to_request(c: &Complaint, events_note: Option<String>, division: Option<String>) -> ServiceRequest {
+fn to_request(
+    c: &Complaint,
+    events_note: Option<String>,
+    division: Option<String>,
+) -> ServiceRequest {
     let t = prongsai_store::from_ms;
     ServiceRequest {
         service_request_id: c.code.clone(),
-        status: if c.status.is_open() { Status::Open } else { Status::Closed },
+        status: if c.status.is_open() {
+            Status::Open
+        } else {
+            Status::Closed
+        },
         status_notes: events_note,
         service_name: category_label(Lang::Th, &c.category),
         service_code: c.category.clone(),
@@ -194,8 +211,17 @@ fn to_request(c: &Complaint, events_note: Option<String>, division: Option<Strin
     }
 }
 
-async fn request_docs(state: &AppState, org: &Organization, list: &[Complaint]) -> Result<Vec<ServiceRequest>, Response> {
-    let mut conn = state.db.pool.acquire().await.map_err(|_| err(Format::Json, 500, "database unavailable"))?;
+async fn request_docs(
+    state: &AppState,
+    org: &Organization,
+    list: &[Complaint],
+) -> Result<Vec<ServiceRequest>, Response> {
+    let mut conn = state
+        .db
+        .pool
+        .acquire()
+        .await
+        .map_err(|_| err(Format::Json, 500, "database unavailable"))?;
     let divisions = orgs::divisions(&mut conn, org.id).await.unwrap_or_default();
     let mut out = Vec::new();
     for c in list {
@@ -225,7 +251,11 @@ async fn list_requests(state: &AppState, q: &Params, f: Format) -> Response {
         Err(_) => return err(f, 500, "database unavailable"),
     };
     let mut list: Vec<Complaint> = Vec::new();
-    if let Some(ids) = q.service_request_id.as_deref().filter(|s| !s.trim().is_empty()) {
+    if let Some(ids) = q
+        .service_request_id
+        .as_deref()
+        .filter(|s| !s.trim().is_empty())
+    {
         // Per the spec, the other parameters are ignored when ids are given.
         for id in ids.split(',') {
             if let Ok(Some(c)) = complaints::by_code(&mut conn, org.id, id).await {
@@ -295,7 +325,10 @@ pub async fn one_request(
         Err(r) => return r,
     };
     let found = match state.db.pool.acquire().await {
-        Ok(mut conn) => complaints::by_code(&mut conn, org.id, id).await.ok().flatten(),
+        Ok(mut conn) => complaints::by_code(&mut conn, org.id, id)
+            .await
+            .ok()
+            .flatten(),
         Err(_) => None,
     };
     let Some(c) = found else {
@@ -344,16 +377,26 @@ pub async fn create_request(
         Err(r) => return r,
     };
     let key_org = match state.db.pool.acquire().await {
-        Ok(mut conn) => prongsai_store::open311_keys::org_of(&mut conn, req.api_key.as_deref().unwrap_or_default())
-            .await
-            .ok()
-            .flatten(),
+        Ok(mut conn) => prongsai_store::open311_keys::org_of(
+            &mut conn,
+            req.api_key.as_deref().unwrap_or_default(),
+        )
+        .await
+        .ok()
+        .flatten(),
         Err(_) => None,
     };
     if key_org != Some(org.id) {
-        return err(f, 403, "Invalid api_key received -- can't proceed with create_request.");
+        return err(
+            f,
+            403,
+            "Invalid api_key received -- can't proceed with create_request.",
+        );
     }
-    if crate::views::complaints::count_submission(&state, &ip).await.is_err() {
+    if crate::views::complaints::count_submission(&state, &ip)
+        .await
+        .is_err()
+    {
         return err(f, 429, "too many requests: try again later");
     }
     if rules::find_category(&rules::default_categories(), &req.service_code).is_none() {
@@ -368,11 +411,14 @@ pub async fn create_request(
         Some((a, b)) => (Some(a), Some(b)),
         None => (None, None),
     };
-    let location = [req.location.address_string.clone(), req.location.address_id.clone()]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(" ");
+    let location = [
+        req.location.address_string.clone(),
+        req.location.address_id.clone(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" ");
     let new = NewComplaint {
         category: req.service_code.clone(),
         channel: Channel::Open311,
@@ -384,7 +430,13 @@ pub async fn create_request(
             .clone()
             .unwrap_or_else(|| category_label(Lang::Th, &req.service_code)),
         contact_name: name.chars().take(200).collect(),
-        contact_phone: req.phone.clone().unwrap_or_default().chars().take(50).collect(),
+        contact_phone: req
+            .phone
+            .clone()
+            .unwrap_or_default()
+            .chars()
+            .take(50)
+            .collect(),
         contact_email: req
             .email
             .clone()
@@ -393,9 +445,19 @@ pub async fn create_request(
         filed_by: None,
         attachments: vec![],
     };
-    let c = match complaints::file(&state.db, &state.keys.audit, state.blobs.as_ref(), &org, &new).await {
+    let c = match complaints::file(
+        &state.db,
+        &state.keys.audit,
+        state.blobs.as_ref(),
+        &org,
+        &new,
+    )
+    .await
+    {
         Ok(c) => c,
-        Err(prongsai_store::StoreError::Invalid(m)) => return err(f, 400, &format!("invalid request: {m}")),
+        Err(prongsai_store::StoreError::Invalid(m)) => {
+            return err(f, 400, &format!("invalid request: {m}"));
+        }
         Err(e) => {
             tracing::error!(error = %e, "Open311 request not stored");
             return err(f, 500, "the request could not be stored");

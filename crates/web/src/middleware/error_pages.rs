@@ -75,7 +75,11 @@ pub async fn render(req: Request, next: Next) -> Response {
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .unwrap_or("");
-        if ct.starts_with("text/html") || ct.starts_with("application/json") {
+        // (Open311 answers its errors in its own XML.)
+        if ct.starts_with("text/html")
+            || ct.starts_with("application/json")
+            || ct.starts_with("text/xml")
+        {
             return res;
         }
     }

@@ -126,7 +126,12 @@ pub fn event_views(lang: Lang, events: &[Event], with_actor: bool) -> Vec<EventV
 }
 
 /// The frame for a public page of an organization.
-fn org_page(lang: Lang, here: &str, title_key: &str, o: &prongsai_store::orgs::Organization) -> Page {
+fn org_page(
+    lang: Lang,
+    here: &str,
+    title_key: &str,
+    o: &prongsai_store::orgs::Organization,
+) -> Page {
     let mut p = Page::new(lang, here, title_key);
     p.org = Some(OrgNav {
         slug: o.slug.clone(),
@@ -135,7 +140,12 @@ fn org_page(lang: Lang, here: &str, title_key: &str, o: &prongsai_store::orgs::O
     p
 }
 
-async fn rate_limit(state: &AppState, bucket: &str, limit: i64, window_ms: i64) -> Result<(), Error> {
+async fn rate_limit(
+    state: &AppState,
+    bucket: &str,
+    limit: i64,
+    window_ms: i64,
+) -> Result<(), Error> {
     let mut conn = state.db.pool.acquire().await?;
     if sessions::rate_limit_hit(&mut conn, bucket, limit, window_ms).await? {
         Ok(())
@@ -146,7 +156,13 @@ async fn rate_limit(state: &AppState, bucket: &str, limit: i64, window_ms: i64) 
 
 /// Counts a public submission against the sender's address.
 pub async fn count_submission(state: &AppState, ip: &ClientIp) -> Result<(), Error> {
-    rate_limit(state, &format!("complaint:{}", ip.0), SUBMISSIONS_PER_HOUR, 3_600_000).await
+    rate_limit(
+        state,
+        &format!("complaint:{}", ip.0),
+        SUBMISSIONS_PER_HOUR,
+        3_600_000,
+    )
+    .await
 }
 
 /// The signed "form shown at" stamp: `ms.hmac`.
@@ -212,7 +228,10 @@ fn coord(s: &str) -> Result<Option<f64>, ()> {
     if s.is_empty() {
         return Ok(None);
     }
-    thai::normalize_digits(s).parse::<f64>().map(Some).map_err(|_| ())
+    thai::normalize_digits(s)
+        .parse::<f64>()
+        .map(Some)
+        .map_err(|_| ())
 }
 
 /// The fields of the form (citizen's and staff's), as typed.
@@ -248,7 +267,12 @@ pub fn validate(f: &ComplaintFields, channel: Channel) -> Result<NewComplaint, &
     if desc.is_empty() || desc.chars().count() > complaints::MAX_DESCRIPTION_CHARS {
         return Err(key!("complaint.err_description"));
     }
-    for s in [&f.location_text, &f.contact_name, &f.contact_phone, &f.contact_email] {
+    for s in [
+        &f.location_text,
+        &f.contact_name,
+        &f.contact_phone,
+        &f.contact_email,
+    ] {
         if s.chars().count() > complaints::MAX_TEXT_CHARS {
             return Err(key!("complaint.err_too_long"));
         }
@@ -257,7 +281,9 @@ pub fn validate(f: &ComplaintFields, channel: Channel) -> Result<NewComplaint, &
         (Ok(a), Ok(b)) if a.is_some() == b.is_some() => (a, b),
         _ => return Err(key!("complaint.err_latlon")),
     };
-    if lat.is_some_and(|v| !(-90.0..=90.0).contains(&v)) || lon.is_some_and(|v| !(-180.0..=180.0).contains(&v)) {
+    if lat.is_some_and(|v| !(-90.0..=90.0).contains(&v))
+        || lon.is_some_and(|v| !(-180.0..=180.0).contains(&v))
+    {
         return Err(key!("complaint.err_latlon"));
     }
     let email = f.contact_email.trim();
@@ -319,7 +345,11 @@ fn form_page(
     let mut p = org_page(lang, here, key!("complaint.new_title"), o);
     p.alert = alert.map(|k| t(lang, k).to_string());
     let page = NewPage {
-        intro: tf(lang, key!("complaint.new_intro"), &[("days", &o.complaint_deadline_days.to_string())]),
+        intro: tf(
+            lang,
+            key!("complaint.new_intro"),
+            &[("days", &o.complaint_deadline_days.to_string())],
+        ),
         p,
         slug: o.slug.clone(),
         categories: categories(lang),
@@ -344,7 +374,17 @@ pub async fn new_form(
     anon: AnonCsrf,
 ) -> Result<Response, Error> {
     let o = public_org(&state, &slug).await?;
-    form_page(&state, lang, &here, &o.org, &anon, ComplaintFields::default(), false, None, StatusCode::OK)
+    form_page(
+        &state,
+        lang,
+        &here,
+        &o.org,
+        &anon,
+        ComplaintFields::default(),
+        false,
+        None,
+        StatusCode::OK,
+    )
 }
 
 #[derive(Template)]
@@ -370,7 +410,8 @@ pub async fn submit(
     let o = public_org(&state, &slug).await?;
     let org = &o.org;
     let mut f = ComplaintFields::default();
-    let (mut csrf, mut stamp, mut honeypot, mut privacy) = (String::new(), String::new(), String::new(), false);
+    let (mut csrf, mut stamp, mut honeypot, mut privacy) =
+        (String::new(), String::new(), String::new(), false);
     let mut uploads: Vec<(String, Vec<u8>)> = Vec::new();
     let mut too_many_files = false;
     while let Some(field) = form
@@ -424,7 +465,17 @@ pub async fn submit(
     }
     count_submission(&state, &ip).await?;
     let again = |alert: &'static str, f: ComplaintFields| {
-        form_page(&state, lang, &here, org, &anon, f, privacy, Some(alert), StatusCode::UNPROCESSABLE_ENTITY)
+        form_page(
+            &state,
+            lang,
+            &here,
+            org,
+            &anon,
+            f,
+            privacy,
+            Some(alert),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
     };
     if !stamp_ok(&state.keys.cookie, &stamp, prongsai_store::now_ms()) {
         return again(key!("complaint.err_too_fast"), f);
@@ -446,7 +497,14 @@ pub async fn submit(
             Err(e) => return Err(Error::Internal(e.to_string())),
         }
     }
-    let c = complaints::file(&state.db, &state.keys.audit, state.blobs.as_ref(), org, &new).await?;
+    let c = complaints::file(
+        &state.db,
+        &state.keys.audit,
+        state.blobs.as_ref(),
+        org,
+        &new,
+    )
+    .await?;
     state.mail_wake.notify_one();
     let p = org_page(lang, &here, key!("complaint.filed_title"), org);
     html_status(
@@ -489,7 +547,13 @@ pub async fn track_form(
     let mut p = org_page(lang, &here, key!("complaint.track_title"), &o.org);
     if !typed.trim().is_empty() {
         match prongsai_domain::codes::TrackingCode::parse(&typed) {
-            Ok(code) => return Ok(see_other(&format!("/{}/complaints/track/{}", o.org.slug, code.key()))),
+            Ok(code) => {
+                return Ok(see_other(&format!(
+                    "/{}/complaints/track/{}",
+                    o.org.slug,
+                    code.key()
+                )));
+            }
             Err(e) => {
                 p.alert = Some(match lang {
                     Lang::Th => e.message_th(),
@@ -498,8 +562,19 @@ pub async fn track_form(
             }
         }
     }
-    let status = if p.alert.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
-    html_status(status, &TrackFormPage { p, slug: o.org.slug.clone(), code: typed })
+    let status = if p.alert.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    html_status(
+        status,
+        &TrackFormPage {
+            p,
+            slug: o.org.slug.clone(),
+            code: typed,
+        },
+    )
 }
 
 #[derive(Template)]
@@ -520,7 +595,9 @@ struct TrackPage {
 
 async fn find_public(state: &AppState, org_id: i64, code: &str) -> Result<Complaint, Error> {
     let mut conn = state.db.pool.acquire().await?;
-    complaints::by_code(&mut conn, org_id, code).await?.ok_or(Error::NotFound)
+    complaints::by_code(&mut conn, org_id, code)
+        .await?
+        .ok_or(Error::NotFound)
 }
 
 /// `GET /{org}/complaints/track/{code}`
@@ -534,7 +611,13 @@ pub async fn track(
     Query(q): Query<DoneQuery>,
 ) -> Result<Response, Error> {
     let o = public_org(&state, &slug).await?;
-    rate_limit(&state, &format!("complaint-track:{}", ip.0), LOOKUPS_PER_MINUTE, 60_000).await?;
+    rate_limit(
+        &state,
+        &format!("complaint-track:{}", ip.0),
+        LOOKUPS_PER_MINUTE,
+        60_000,
+    )
+    .await?;
     let c = find_public(&state, o.org.id, &code).await?;
     let mut conn = state.db.pool.acquire().await?;
     let events = complaints::events(&mut conn, o.org.id, c.id, true).await?;
@@ -601,17 +684,35 @@ async fn answer(
     let o = public_org(state, slug).await?;
     let c = find_public(state, o.org.id, code).await?;
     let done = action.code();
-    match complaints::apply(&state.db, &state.keys.audit, &o.org, c.id, &action, &Who::Complainant).await {
+    match complaints::apply(
+        &state.db,
+        &state.keys.audit,
+        &o.org,
+        c.id,
+        &action,
+        &Who::Complainant,
+    )
+    .await
+    {
         Ok(_) => {
             state.mail_wake.notify_one();
-            Ok(see_other(&format!("/{}/complaints/track/{}?done={done}", o.org.slug, c.code)))
+            Ok(see_other(&format!(
+                "/{}/complaints/track/{}?done={done}",
+                o.org.slug, c.code
+            )))
         }
         Err(complaints::ApplyError::Rule(e)) => {
             let msg = match lang {
                 Lang::Th => e.message_th(),
                 Lang::En => e.to_string(),
             };
-            Ok(message_page(lang, &o.org, &c.code, &msg, StatusCode::CONFLICT)?)
+            Ok(message_page(
+                lang,
+                &o.org,
+                &c.code,
+                &msg,
+                StatusCode::CONFLICT,
+            )?)
         }
         Err(complaints::ApplyError::Store(e)) => Err(e.into()),
         Err(_) => Err(Error::BadRequest(key!("error.bad_request"))),
@@ -633,9 +734,21 @@ fn message_page(
     msg: &str,
     status: StatusCode,
 ) -> Result<Response, Error> {
-    let mut p = org_page(lang, &format!("/{}/complaints/track/{code}", org.slug), key!("complaint.track_title"), org);
+    let mut p = org_page(
+        lang,
+        &format!("/{}/complaints/track/{code}", org.slug),
+        key!("complaint.track_title"),
+        org,
+    );
     p.alert = Some(msg.to_string());
-    html_status(status, &MessagePage { p, slug: org.slug.clone(), code: code.to_string() })
+    html_status(
+        status,
+        &MessagePage {
+            p,
+            slug: org.slug.clone(),
+            code: code.to_string(),
+        },
+    )
 }
 
 /// `POST /{org}/complaints/track/{code}/confirm`
@@ -646,7 +759,16 @@ pub async fn confirm(
     anon: AnonCsrf,
     Form(form): Form<AnswerForm>,
 ) -> Result<Response, Error> {
-    answer(&state, &slug, &code, &anon, &form, ComplaintAction::Confirm, lang).await
+    answer(
+        &state,
+        &slug,
+        &code,
+        &anon,
+        &form,
+        ComplaintAction::Confirm,
+        lang,
+    )
+    .await
 }
 
 /// `POST /{org}/complaints/track/{code}/reopen`
@@ -658,14 +780,29 @@ pub async fn reopen(
     Form(form): Form<AnswerForm>,
 ) -> Result<Response, Error> {
     let reason = form.reason.trim().to_string();
-    answer(&state, &slug, &code, &anon, &form, ComplaintAction::Reopen { reason }, lang).await
+    answer(
+        &state,
+        &slug,
+        &code,
+        &anon,
+        &form,
+        ComplaintAction::Reopen { reason },
+        lang,
+    )
+    .await
 }
 
 /// Serves an attachment's bytes, as a download, never rendered inline as a page.
 pub fn file_response(content_type: &str, name: &str, bytes: Vec<u8>) -> Response {
     let ascii: String = name
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     let mut r = bytes.into_response();
     let h = r.headers_mut();
@@ -675,7 +812,10 @@ pub fn file_response(content_type: &str, name: &str, bytes: Vec<u8>) -> Response
     if let Ok(v) = HeaderValue::from_str(&format!("inline; filename=\"{ascii}\"")) {
         h.insert(header::CONTENT_DISPOSITION, v);
     }
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     r
 }
@@ -699,7 +839,11 @@ pub async fn public_file(
     let bytes = tokio::task::spawn_blocking(move || blobs.get(&key))
         .await
         .map_err(|e| Error::Internal(e.to_string()))??;
-    Ok(file_response(&a.file.content_type, &a.file.original_name, bytes))
+    Ok(file_response(
+        &a.file.content_type,
+        &a.file.original_name,
+        bytes,
+    ))
 }
 
 // ---- statistics -------------------------------------------------------------------------
@@ -722,7 +866,10 @@ fn line(label: String, r: &StatsRow) -> StatsLine {
         resolved: r.resolved,
         in_progress: r.in_progress,
         overdue: r.overdue,
-        median: r.median_days_to_resolve.map(|m| format!("{m:.1}")).unwrap_or_else(|| "-".into()),
+        median: r
+            .median_days_to_resolve
+            .map(|m| format!("{m:.1}"))
+            .unwrap_or_else(|| "-".into()),
         within: r
             .answered_within_deadline
             .map(|s| format!("{:.0}%", s * 100.0))
@@ -744,11 +891,32 @@ pub async fn stats_tables(state: &AppState, org_id: i64, lang: Lang) -> Result<S
     let months = st
         .by_month
         .iter()
-        .map(|(m, r)| line(if lang == Lang::Th { m.label_th() } else { m.code() }, r))
+        .map(|(m, r)| {
+            line(
+                if lang == Lang::Th {
+                    m.label_th()
+                } else {
+                    m.code()
+                },
+                r,
+            )
+        })
         .collect();
-    let cats = st.by_category.iter().map(|(c, r)| line(category_label(lang, c), r)).collect();
-    let divs = st.by_division.iter().map(|(d, r)| line(d.clone(), r)).collect();
-    let chans = st.by_channel.iter().map(|(c, r)| line(channel_label(lang, *c).to_string(), r)).collect();
+    let cats = st
+        .by_category
+        .iter()
+        .map(|(c, r)| line(category_label(lang, c), r))
+        .collect();
+    let divs = st
+        .by_division
+        .iter()
+        .map(|(d, r)| line(d.clone(), r))
+        .collect();
+    let chans = st
+        .by_channel
+        .iter()
+        .map(|(c, r)| line(channel_label(lang, *c).to_string(), r))
+        .collect();
     Ok(StatsTables {
         total: line(t(lang, key!("complaint.total")).to_string(), &st.total),
         groups: vec![
@@ -780,7 +948,11 @@ pub async fn stats(
     let p = org_page(lang, &here, key!("complaint.stats_title"), &o.org);
     html_status(
         StatusCode::OK,
-        &StatsPage { p, csv_href: format!("/{}/complaints/stats.csv", o.org.slug), s },
+        &StatsPage {
+            p,
+            csv_href: format!("/{}/complaints/stats.csv", o.org.slug),
+            s,
+        },
     )
 }
 
@@ -809,7 +981,13 @@ pub fn stats_csv_text(s: &StatsTables, lang: Lang) -> String {
     let cols: Vec<String> = head
         .iter()
         .enumerate()
-        .map(|(i, k)| if i < 2 { (*k).to_string() } else { csv_field(t(lang, k)) })
+        .map(|(i, k)| {
+            if i < 2 {
+                (*k).to_string()
+            } else {
+                csv_field(t(lang, k))
+            }
+        })
         .collect();
     out.push_str(&cols.join(","));
     out.push_str("\r\n");
@@ -845,8 +1023,14 @@ pub async fn stats_csv(
     let s = stats_tables(&state, o.org.id, lang).await?;
     let body = stats_csv_text(&s, lang);
     let mut r = body.into_response();
-    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"complaints-{}.csv\"", o.org.slug)) {
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/csv; charset=utf-8"),
+    );
+    if let Ok(v) = HeaderValue::from_str(&format!(
+        "attachment; filename=\"complaints-{}.csv\"",
+        o.org.slug
+    )) {
         r.headers_mut().insert(header::CONTENT_DISPOSITION, v);
     }
     Ok(r)
@@ -856,7 +1040,11 @@ pub async fn stats_csv(
 pub fn days_left_label(lang: Lang, c: &Complaint, now_ms: i64) -> String {
     let d = c.days_left(now_ms);
     if d < 0 {
-        tf(lang, key!("complaint.late_days"), &[("n", &(-d).to_string())])
+        tf(
+            lang,
+            key!("complaint.late_days"),
+            &[("n", &(-d).to_string())],
+        )
     } else {
         tf(lang, key!("complaint.days"), &[("n", &d.to_string())])
     }

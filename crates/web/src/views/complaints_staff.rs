@@ -207,7 +207,9 @@ pub async fn case(
     if dq.done.is_some() {
         p.notice = Some(t(lang, key!("complaint.done")).to_string());
     }
-    p.alert = dq.error.filter(|e| !e.is_empty() && e.chars().count() < 300);
+    p.alert = dq
+        .error
+        .filter(|e| !e.is_empty() && e.chars().count() < 300);
     let page = CasePage {
         p,
         status: status_label(lang, c.status),
@@ -222,7 +224,12 @@ pub async fn case(
         files,
         divisions: divisions
             .iter()
-            .map(|d| (d.code.clone(), lang.pick(&d.name_th, &d.name_en).to_string()))
+            .map(|d| {
+                (
+                    d.code.clone(),
+                    lang.pick(&d.name_th, &d.name_en).to_string(),
+                )
+            })
             .collect(),
         can_handle: s.may(Permission::HandleComplaints),
         open: c.status.is_open(),
@@ -324,12 +331,20 @@ pub async fn note(
     if f.text.trim().is_empty() {
         return Ok(see_other(&case_url(&s, c.id)));
     }
-    complaints::add_message(&state.db, &state.keys.audit, &s.org, c.id, &f.text, public, &s.actor())
-        .await
-        .map_err(|e| match e {
-            prongsai_store::StoreError::Invalid(_) => Error::BadRequest(key!("complaint.err_too_long")),
-            other => other.into(),
-        })?;
+    complaints::add_message(
+        &state.db,
+        &state.keys.audit,
+        &s.org,
+        c.id,
+        &f.text,
+        public,
+        &s.actor(),
+    )
+    .await
+    .map_err(|e| match e {
+        prongsai_store::StoreError::Invalid(_) => Error::BadRequest(key!("complaint.err_too_long")),
+        other => other.into(),
+    })?;
     if public {
         state.mail_wake.notify_one();
     }
@@ -357,7 +372,11 @@ pub async fn staff_file(
     let bytes = tokio::task::spawn_blocking(move || blobs.get(&key))
         .await
         .map_err(|e| Error::Internal(e.to_string()))??;
-    Ok(file_response(&a.file.content_type, &a.file.original_name, bytes))
+    Ok(file_response(
+        &a.file.content_type,
+        &a.file.original_name,
+        bytes,
+    ))
 }
 
 #[derive(Template)]
@@ -369,7 +388,12 @@ struct NewPage {
     f: ComplaintFields,
 }
 
-fn new_page(s: &StaffCtx, f: ComplaintFields, alert: Option<&'static str>, status: StatusCode) -> Result<Response, Error> {
+fn new_page(
+    s: &StaffCtx,
+    f: ComplaintFields,
+    alert: Option<&'static str>,
+    status: StatusCode,
+) -> Result<Response, Error> {
     let lang = s.lang;
     let mut p = s.page(key!("complaint.file_new"), "complaints");
     p.alert = alert.map(|k| t(lang, k).to_string());
@@ -416,20 +440,37 @@ pub async fn create(
     check_session(s.csrf(), &form.csrf)?;
     let channel = match Channel::from_code(form.f.channel.trim()).filter(|c| c.is_staff_entered()) {
         Some(c) => c,
-        None => return new_page(&s, form.f, Some(key!("error.bad_request")), StatusCode::UNPROCESSABLE_ENTITY),
+        None => {
+            return new_page(
+                &s,
+                form.f,
+                Some(key!("error.bad_request")),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            );
+        }
     };
     let mut new = match validate(&form.f, channel) {
         Ok(n) => n,
         Err(k) => return new_page(&s, form.f, Some(k), StatusCode::UNPROCESSABLE_ENTITY),
     };
     new.filed_by = Some(s.actor());
-    let c = complaints::file(&state.db, &state.keys.audit, state.blobs.as_ref(), &s.org, &new).await?;
+    let c = complaints::file(
+        &state.db,
+        &state.keys.audit,
+        state.blobs.as_ref(),
+        &s.org,
+        &new,
+    )
+    .await?;
     state.mail_wake.notify_one();
     Ok(see_other(&format!("{}?done=1", case_url(&s, c.id))))
 }
 
 /// `GET /{org}/staff/complaints/stats`
-pub async fn stats(s: Staff<need::ViewComplaints>, State(state): State<AppState>) -> Result<Response, Error> {
+pub async fn stats(
+    s: Staff<need::ViewComplaints>,
+    State(state): State<AppState>,
+) -> Result<Response, Error> {
     let st = stats_tables(&state, s.org.id, s.lang).await?;
     html(&StatsPage {
         p: s.page(key!("complaint.stats_title"), "complaints"),
@@ -454,7 +495,10 @@ struct RoutingPage {
 }
 
 /// `GET /{org}/staff/complaints/routing`
-pub async fn routing(s: Staff<need::ManageOrganization>, State(state): State<AppState>) -> Result<Response, Error> {
+pub async fn routing(
+    s: Staff<need::ManageOrganization>,
+    State(state): State<AppState>,
+) -> Result<Response, Error> {
     let lang = s.lang;
     let mut conn = state.db.pool.acquire().await?;
     let set = complaints::routes(&mut conn, s.org.id).await?;
@@ -499,8 +543,19 @@ pub async fn save_routing(
     }
     let division = match f.division.trim() {
         "" => None,
-        d => Some(d.parse::<i64>().map_err(|_| Error::BadRequest(key!("error.bad_request")))?),
+        d => Some(
+            d.parse::<i64>()
+                .map_err(|_| Error::BadRequest(key!("error.bad_request")))?,
+        ),
     };
-    complaints::set_route(&state.db, &state.keys.audit, s.org.id, f.category.trim(), division, &s.actor()).await?;
+    complaints::set_route(
+        &state.db,
+        &state.keys.audit,
+        s.org.id,
+        f.category.trim(),
+        division,
+        &s.actor(),
+    )
+    .await?;
     Ok(see_other(&format!("{}/complaints/routing", s.base())))
 }

@@ -509,7 +509,9 @@ pub fn to_ocds(
         contract_amount: p.contract_amount.map(ocds::Satang),
         dates: ProcurementDates {
             planned: None,
-            announced: bangkok(store::parse_iso(&p.announced_on)),
+            // A specific-method purchase has no public announcement: its tender stage
+            // (the invitation to quote) is dated with the award.
+            announced: bangkok(store::parse_iso(&p.announced_on).or_else(|| store::parse_iso(&p.awarded_on))),
             tender_start: bangkok(store::parse_iso(&p.announced_on)),
             tender_end: bangkok(store::parse_iso(&p.tender_end_on)),
             awarded: bangkok(store::parse_iso(&p.awarded_on)),

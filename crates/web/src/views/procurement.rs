@@ -925,6 +925,7 @@ pub struct NewCheck {
     #[serde(default)]
     procurement_ref: String,
     disbursement_ref: String,
+    #[serde(default)]
     paid_on: String,
     amount: String,
     lawful: Option<String>,

@@ -585,7 +585,7 @@ fn read_form(f: &HashMap<String, String>, steps: usize) -> Result<ProgressInput,
             });
         }
     }
-    kpis.sort_by(|a, b| (a.kind != "output", a.seq).cmp(&(b.kind != "output", b.seq)));
+    kpis.sort_by_key(|k| (k.kind != "output", k.seq));
     let input = ProgressInput {
         status,
         reason,

@@ -16,7 +16,8 @@ fn multipart(fields: &[(&str, &str)], files: &[(&str, &str, &str, &[u8])]) -> Ve
     let mut b = Vec::new();
     for (k, v) in fields {
         b.extend_from_slice(
-            format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n").as_bytes(),
+            format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
+                .as_bytes(),
         );
     }
     for (k, name, ct, bytes) in files {
@@ -43,7 +44,10 @@ async fn open_form(app: &TestApp, c: &reqwest::Client) -> (String, String) {
         .text()
         .await
         .expect("body");
-    assert!(page.contains("พระราชบัญญัติคุ้มครองข้อมูลส่วนบุคคล"), "PDPA notice shown");
+    assert!(
+        page.contains("พระราชบัญญัติคุ้มครองข้อมูลส่วนบุคคล"),
+        "PDPA notice shown"
+    );
     (hidden(&page, "csrf"), hidden(&page, "t"))
 }
 
@@ -72,8 +76,11 @@ async fn file(app: &TestApp, c: &reqwest::Client, f: Filing<'_>) -> reqwest::Res
     if f.wait {
         tokio::time::sleep(Duration::from_millis(2100)).await;
     }
-    let files: Vec<(&str, &str, &str, &[u8])> =
-        f.files.iter().map(|(a, b, c, d)| (*a, *b, *c, d.as_slice())).collect();
+    let files: Vec<(&str, &str, &str, &[u8])> = f
+        .files
+        .iter()
+        .map(|(a, b, c, d)| (*a, *b, *c, d.as_slice()))
+        .collect();
     let body = multipart(
         &[
             ("csrf", &csrf),
@@ -92,7 +99,10 @@ async fn file(app: &TestApp, c: &reqwest::Client, f: Filing<'_>) -> reqwest::Res
         &files,
     );
     c.post(app.url("/testville/complaints/new"))
-        .header("content-type", format!("multipart/form-data; boundary={BOUNDARY}"))
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={BOUNDARY}"),
+        )
         .header("x-forwarded-for", f.ip)
         .body(body)
         .send()
@@ -102,7 +112,9 @@ async fn file(app: &TestApp, c: &reqwest::Client, f: Filing<'_>) -> reqwest::Res
 
 /// The tracking code on the "received" page.
 fn code_of(page: &str) -> String {
-    let i = page.find("id=\"tracking-code\"><strong>").expect("code on the page");
+    let i = page
+        .find("id=\"tracking-code\"><strong>")
+        .expect("code on the page");
     let rest = &page[i + "id=\"tracking-code\"><strong>".len()..];
     rest[..rest.find('<').expect("end")].to_string()
 }
@@ -124,7 +136,10 @@ async fn a_citizen_files_an_officer_resolves_the_citizen_confirms() {
     assert_eq!(r.status(), 201);
     let page = r.text().await.expect("body");
     let code = code_of(&page);
-    assert!(page.contains("กำหนดแล้วเสร็จ") && page.contains("25"), "deadline in B.E.: {page}");
+    assert!(
+        page.contains("กำหนดแล้วเสร็จ") && page.contains("25"),
+        "deadline in B.E.: {page}"
+    );
     // Committed before the code was shown.
     let id = case_id(&app, &code).await;
 
@@ -133,15 +148,37 @@ async fn a_citizen_files_an_officer_resolves_the_citizen_confirms() {
     let officer = app.user("finance-officer", Role::Officer).await;
     {
         let mut conn = app.db.pool.acquire().await.expect("conn");
-        prongsai_store::users::set_role(&mut conn, &app.keys.audit, app.org.id, officer.id, Role::Officer, Some(finance), &prongsai_store::audit::Actor::cli())
-            .await
-            .expect("role");
+        prongsai_store::users::set_role(
+            &mut conn,
+            &app.keys.audit,
+            app.org.id,
+            officer.id,
+            Role::Officer,
+            Some(finance),
+            &prongsai_store::audit::Actor::cli(),
+        )
+        .await
+        .expect("role");
     }
     let (oc, csrf) = app.signed_in(&officer).await;
-    let queue = oc.get(app.url("/testville/staff/complaints")).send().await.expect("queue").text().await.expect("body");
+    let queue = oc
+        .get(app.url("/testville/staff/complaints"))
+        .send()
+        .await
+        .expect("queue")
+        .text()
+        .await
+        .expect("body");
     assert!(queue.contains(&code), "the case is in the officer's queue");
     let case_url = app.url(&format!("/testville/staff/complaints/{id}"));
-    let case = oc.get(&case_url).send().await.expect("case").text().await.expect("body");
+    let case = oc
+        .get(&case_url)
+        .send()
+        .await
+        .expect("case")
+        .text()
+        .await
+        .expect("body");
     assert!(case.contains("สมหญิง ใจดี"), "staff see the contact");
     for (action, text) in [("acknowledge", ""), ("start_work", "")] {
         let r = oc
@@ -151,18 +188,29 @@ async fn a_citizen_files_an_officer_resolves_the_citizen_confirms() {
             .await
             .expect("action");
         assert_eq!(r.status(), 303);
-        assert!(location(&r).ends_with("?done=1"), "{action}: {}", location(&r));
+        assert!(
+            location(&r).ends_with("?done=1"),
+            "{action}: {}",
+            location(&r)
+        );
     }
     let r = oc
         .post(format!("{case_url}/note"))
-        .form(&[("csrf", csrf.as_str()), ("text", "บันทึกลับ-7731: ตรวจที่อยู่ในระบบแล้ว")])
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("text", "บันทึกลับ-7731: ตรวจที่อยู่ในระบบแล้ว"),
+        ])
         .send()
         .await
         .expect("note");
     assert_eq!(r.status(), 303);
     let r = oc
         .post(format!("{case_url}/action"))
-        .form(&[("csrf", csrf.as_str()), ("action", "resolve"), ("text", "แก้ไขที่อยู่และส่งใบแจ้งใหม่แล้ว")])
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("action", "resolve"),
+            ("text", "แก้ไขที่อยู่และส่งใบแจ้งใหม่แล้ว"),
+        ])
         .send()
         .await
         .expect("resolve");
@@ -179,16 +227,29 @@ async fn a_citizen_files_an_officer_resolves_the_citizen_confirms() {
     // The citizen types the code loosely and sees the public reply, not the note.
     let typed = code.to_lowercase().replace('-', " ");
     let r = citizen
-        .get(app.url(&format!("/testville/complaints/track?code={}", typed.replace(' ', "+"))))
+        .get(app.url(&format!(
+            "/testville/complaints/track?code={}",
+            typed.replace(' ', "+")
+        )))
         .send()
         .await
         .expect("track");
     assert_eq!(r.status(), 303);
     let track_url = app.url(&location(&r));
-    let page = citizen.get(&track_url).send().await.expect("page").text().await.expect("body");
+    let page = citizen
+        .get(&track_url)
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("body");
     assert!(page.contains("แก้ไขที่อยู่และส่งใบแจ้งใหม่แล้ว"));
     assert!(!page.contains("บันทึกลับ-7731"), "internal notes stay inside");
-    assert!(!page.contains("0812345678") && !page.contains("สมหญิง"), "no contact data in public");
+    assert!(
+        !page.contains("0812345678") && !page.contains("สมหญิง"),
+        "no contact data in public"
+    );
     let token = hidden(&page, "csrf");
     let r = citizen
         .post(format!("{track_url}/confirm"))
@@ -197,7 +258,14 @@ async fn a_citizen_files_an_officer_resolves_the_citizen_confirms() {
         .await
         .expect("confirm");
     assert_eq!(r.status(), 303);
-    let page = citizen.get(&track_url).send().await.expect("page").text().await.expect("body");
+    let page = citizen
+        .get(&track_url)
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("body");
     assert!(page.contains("data-status=\"closed\""));
 
     // The JSON API shows the same, and never the contact data.
@@ -210,20 +278,30 @@ async fn a_citizen_files_an_officer_resolves_the_citizen_confirms() {
     assert_eq!(api["status"], "closed");
     let text = api.to_string();
     assert!(text.contains("แก้ไขที่อยู่และส่งใบแจ้งใหม่แล้ว"));
-    assert!(!text.contains("0812345678") && !text.contains("สมหญิง") && !text.contains("บันทึกลับ-7731"));
+    assert!(
+        !text.contains("0812345678") && !text.contains("สมหญิง") && !text.contains("บันทึกลับ-7731")
+    );
 }
 
 #[tokio::test]
 async fn reopening_after_seven_days_is_refused_and_other_divisions_get_403() {
     let app = TestApp::spawn().await;
     let (citizen, _) = app.client();
-    let page = file(&app, &citizen, Filing::default()).await.text().await.expect("body");
+    let page = file(&app, &citizen, Filing::default())
+        .await
+        .text()
+        .await
+        .expect("body");
     let code = code_of(&page);
     let id = case_id(&app, &code).await;
     // An officer of the clerk's office (divisions[0]) may not see a finance case.
     let other = app.user("office-officer", Role::Officer).await;
     let (oc, csrf) = app.signed_in(&other).await;
-    let r = oc.get(app.url(&format!("/testville/staff/complaints/{id}"))).send().await.expect("case");
+    let r = oc
+        .get(app.url(&format!("/testville/staff/complaints/{id}")))
+        .send()
+        .await
+        .expect("case");
     assert_eq!(r.status(), 403);
     let r = oc
         .post(app.url(&format!("/testville/staff/complaints/{id}/action")))
@@ -232,12 +310,26 @@ async fn reopening_after_seven_days_is_refused_and_other_divisions_get_403() {
         .await
         .expect("action");
     assert_eq!(r.status(), 403);
-    let queue = oc.get(app.url("/testville/staff/complaints")).send().await.expect("q").text().await.expect("b");
+    let queue = oc
+        .get(app.url("/testville/staff/complaints"))
+        .send()
+        .await
+        .expect("q")
+        .text()
+        .await
+        .expect("b");
     assert!(!queue.contains(&code));
     // A council member reads every case, and changes none.
     let council = app.user("council", Role::CouncilMember).await;
     let (cc, ccsrf) = app.signed_in(&council).await;
-    assert_eq!(cc.get(app.url(&format!("/testville/staff/complaints/{id}"))).send().await.expect("c").status(), 200);
+    assert_eq!(
+        cc.get(app.url(&format!("/testville/staff/complaints/{id}")))
+            .send()
+            .await
+            .expect("c")
+            .status(),
+        200
+    );
     let r = cc
         .post(app.url(&format!("/testville/staff/complaints/{id}/action")))
         .form(&[("csrf", ccsrf.as_str()), ("action", "acknowledge")])
@@ -251,14 +343,28 @@ async fn reopening_after_seven_days_is_refused_and_other_divisions_get_403() {
     let (kc, kcsrf) = app.signed_in(&clerk).await;
     let r = kc
         .post(app.url(&format!("/testville/staff/complaints/{id}/action")))
-        .form(&[("csrf", kcsrf.as_str()), ("action", "resolve"), ("text", "ดำเนินการแล้ว")])
+        .form(&[
+            ("csrf", kcsrf.as_str()),
+            ("action", "resolve"),
+            ("text", "ดำเนินการแล้ว"),
+        ])
         .send()
         .await
         .expect("resolve");
     assert_eq!(r.status(), 303);
     let track_url = app.url(&format!("/testville/complaints/track/{code}"));
-    let page = citizen.get(&track_url).send().await.expect("page").text().await.expect("body");
-    assert!(page.contains("/reopen"), "the reopen form within the window");
+    let page = citizen
+        .get(&track_url)
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("body");
+    assert!(
+        page.contains("/reopen"),
+        "the reopen form within the window"
+    );
     let token = hidden(&page, "csrf");
     let mut conn = app.db.pool.acquire().await.expect("conn");
     sqlx::query("UPDATE complaints SET resolved_at = resolved_at - $1 WHERE id = $2")
@@ -268,7 +374,14 @@ async fn reopening_after_seven_days_is_refused_and_other_divisions_get_403() {
         .await
         .expect("age");
     drop(conn);
-    let page = citizen.get(&track_url).send().await.expect("page").text().await.expect("body");
+    let page = citizen
+        .get(&track_url)
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("body");
     assert!(!page.contains("/reopen"), "no reopen form after the window");
     let r = citizen
         .post(format!("{track_url}/reopen"))
@@ -281,7 +394,12 @@ async fn reopening_after_seven_days_is_refused_and_other_divisions_get_403() {
     assert!(body.contains("พ้นกำหนด 7 วัน"), "{body}");
     // Without the anonymous CSRF token: refused.
     let (stranger, _) = app.client();
-    let r = stranger.post(format!("{track_url}/confirm")).form(&[("csrf", "x")]).send().await.expect("post");
+    let r = stranger
+        .post(format!("{track_url}/confirm"))
+        .form(&[("csrf", "x")])
+        .send()
+        .await
+        .expect("post");
     assert_eq!(r.status(), 403);
 }
 
@@ -290,7 +408,16 @@ async fn spam_protection_and_uploads() {
     let app = TestApp::spawn().await;
     let (c, _) = app.client();
     // Too fast: the stamp is younger than the minimum fill time.
-    let r = file(&app, &c, Filing { wait: false, ip: "198.51.100.1", ..Default::default() }).await;
+    let r = file(
+        &app,
+        &c,
+        Filing {
+            wait: false,
+            ip: "198.51.100.1",
+            ..Default::default()
+        },
+    )
+    .await;
     assert_eq!(r.status(), 422);
     assert!(r.text().await.expect("body").contains("ส่งเร็วเกินไป"));
     // A file that is not an image or PDF is refused with a Thai message.
@@ -299,16 +426,30 @@ async fn spam_protection_and_uploads() {
         &c,
         Filing {
             ip: "198.51.100.2",
-            files: vec![("attachments", "evil.svg", "image/svg+xml", b"<svg onload=alert(1)></svg>".to_vec())],
+            files: vec![(
+                "attachments",
+                "evil.svg",
+                "image/svg+xml",
+                b"<svg onload=alert(1)></svg>".to_vec(),
+            )],
             ..Default::default()
         },
     )
     .await;
     assert_eq!(r.status(), 422);
-    assert!(r.text().await.expect("body").contains("รับเฉพาะไฟล์ภาพ JPEG, PNG, WebP หรือเอกสาร PDF"));
+    assert!(
+        r.text()
+            .await
+            .expect("body")
+            .contains("รับเฉพาะไฟล์ภาพ JPEG, PNG, WebP หรือเอกสาร PDF")
+    );
 
     // A photo with GPS in its EXIF is published without it.
-    let tiny = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../media/tests/fixtures/tiny.jpg")).expect("tiny.jpg");
+    let tiny = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../media/tests/fixtures/tiny.jpg"
+    ))
+    .expect("tiny.jpg");
     let mut exif = b"Exif\0\0MM\x00\x2A\x00\x00\x00\x08GPS-LAT-13.6904-LON-101.0779".to_vec();
     exif.extend_from_slice(&[0u8; 8]);
     let mut photo = vec![0xFF, 0xD8, 0xFF, 0xE1];
@@ -318,16 +459,33 @@ async fn spam_protection_and_uploads() {
     let r = file(
         &app,
         &c,
-        Filing { ip: "198.51.100.3", files: vec![("attachments", "หลุม.jpg", "image/jpeg", photo)], ..Default::default() },
+        Filing {
+            ip: "198.51.100.3",
+            files: vec![("attachments", "หลุม.jpg", "image/jpeg", photo)],
+            ..Default::default()
+        },
     )
     .await;
     assert_eq!(r.status(), 201);
     let code = code_of(&r.text().await.expect("body"));
-    let page = c.get(app.url(&format!("/testville/complaints/track/{code}"))).send().await.expect("track").text().await.expect("b");
+    let page = c
+        .get(app.url(&format!("/testville/complaints/track/{code}")))
+        .send()
+        .await
+        .expect("track")
+        .text()
+        .await
+        .expect("b");
     let i = page.find("/files/").expect("published photo linked");
     let rest = &page[i + "/files/".len()..];
     let file_id = &rest[..rest.find('"').expect("end")];
-    let r = c.get(app.url(&format!("/testville/complaints/track/{code}/files/{file_id}"))).send().await.expect("photo");
+    let r = c
+        .get(app.url(&format!(
+            "/testville/complaints/track/{code}/files/{file_id}"
+        )))
+        .send()
+        .await
+        .expect("photo");
     assert_eq!(r.status(), 200);
     assert_eq!(r.headers()["content-type"], "image/jpeg");
     let bytes = r.bytes().await.expect("bytes");
@@ -337,10 +495,23 @@ async fn spam_protection_and_uploads() {
 
     // The honeypot: a bot that fills every field gets nothing.
     let (csrf, stamp) = open_form(&app, &c).await;
-    let body = multipart(&[("csrf", &csrf), ("t", &stamp), ("website", "http://spam.example"), ("category", "tax"), ("description", "x"), ("privacy", "1")], &[]);
+    let body = multipart(
+        &[
+            ("csrf", &csrf),
+            ("t", &stamp),
+            ("website", "http://spam.example"),
+            ("category", "tax"),
+            ("description", "x"),
+            ("privacy", "1"),
+        ],
+        &[],
+    );
     let r = c
         .post(app.url("/testville/complaints/new"))
-        .header("content-type", format!("multipart/form-data; boundary={BOUNDARY}"))
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={BOUNDARY}"),
+        )
         .header("x-forwarded-for", "198.51.100.4")
         .body(body)
         .send()
@@ -379,7 +550,11 @@ async fn the_json_api_files_and_the_statistics_count() {
     let v: serde_json::Value = r.json().await.expect("json");
     assert_eq!(v["status"], "received");
     assert!(v["tracking_code"].as_str().is_some_and(|c| c.len() == 14));
-    assert!(v["deadline"].as_str().is_some_and(|d| d.ends_with("+07:00")));
+    assert!(
+        v["deadline"]
+            .as_str()
+            .is_some_and(|d| d.ends_with("+07:00"))
+    );
     // Without the privacy notice accepted: 400 with a Thai message.
     let r = api
         .post(app.url("/api/v1/orgs/testville/complaints"))
@@ -389,13 +564,40 @@ async fn the_json_api_files_and_the_statistics_count() {
         .expect("api");
     assert_eq!(r.status(), 400);
     let e: serde_json::Value = r.json().await.expect("json");
-    assert!(e["error"]["message_th"].as_str().is_some_and(|m| m.contains("ความเป็นส่วนตัว")));
-    assert_eq!(api.get(app.url("/api/v1/complaints/2569-0000-0000")).send().await.expect("get").status(), 404);
+    assert!(
+        e["error"]["message_th"]
+            .as_str()
+            .is_some_and(|m| m.contains("ความเป็นส่วนตัว"))
+    );
+    assert_eq!(
+        api.get(app.url("/api/v1/complaints/2569-0000-0000"))
+            .send()
+            .await
+            .expect("get")
+            .status(),
+        404
+    );
 
-    let page = api.get(app.url("/testville/complaints/stats")).send().await.expect("stats").text().await.expect("b");
+    let page = api
+        .get(app.url("/testville/complaints/stats"))
+        .send()
+        .await
+        .expect("stats")
+        .text()
+        .await
+        .expect("b");
     assert!(page.contains("น้ำประปา") && page.contains("รายเดือน"));
-    let r = api.get(app.url("/testville/complaints/stats.csv")).send().await.expect("csv");
-    assert!(r.headers()["content-type"].to_str().expect("ct").starts_with("text/csv"));
+    let r = api
+        .get(app.url("/testville/complaints/stats.csv"))
+        .send()
+        .await
+        .expect("csv");
+    assert!(
+        r.headers()["content-type"]
+            .to_str()
+            .expect("ct")
+            .starts_with("text/csv")
+    );
     let csv = r.bytes().await.expect("bytes");
     assert!(csv.starts_with("\u{feff}".as_bytes()), "UTF-8 with BOM");
     let csv = String::from_utf8(csv.to_vec()).expect("utf-8");
@@ -413,7 +615,9 @@ mod smtp_sink {
 
     /// A tiny SMTP server on a random port that accepts everything.
     pub async fn start() -> (u16, Inbox) {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
         let port = listener.local_addr().expect("addr").port();
         let inbox: Inbox = Arc::default();
         let keep = inbox.clone();
@@ -427,9 +631,13 @@ mod smtp_sink {
                     let mut rcpt = Vec::new();
                     while let Ok(Some(line)) = lines.next_line().await {
                         let upper = line.to_ascii_uppercase();
-                        let reply: &[u8] = if upper.starts_with("EHLO") || upper.starts_with("HELO") {
+                        let reply: &[u8] = if upper.starts_with("EHLO") || upper.starts_with("HELO")
+                        {
                             b"250-sink\r\n250 8BITMIME\r\n"
-                        } else if upper.starts_with("MAIL") || upper.starts_with("RSET") || upper.starts_with("NOOP") {
+                        } else if upper.starts_with("MAIL")
+                            || upper.starts_with("RSET")
+                            || upper.starts_with("NOOP")
+                        {
                             b"250 OK\r\n"
                         } else if upper.starts_with("RCPT") {
                             rcpt.push(line[8..].trim().to_string());
@@ -441,10 +649,17 @@ mod smtp_sink {
                                 if l == "." {
                                     break;
                                 }
-                                data.push_str(l.strip_prefix('.').filter(|_| l.starts_with("..")).unwrap_or(&l));
+                                data.push_str(
+                                    l.strip_prefix('.')
+                                        .filter(|_| l.starts_with(".."))
+                                        .unwrap_or(&l),
+                                );
                                 data.push('\n');
                             }
-                            inbox.lock().expect("lock").push((std::mem::take(&mut rcpt), data));
+                            inbox
+                                .lock()
+                                .expect("lock")
+                                .push((std::mem::take(&mut rcpt), data));
                             b"250 queued\r\n"
                         } else if upper.starts_with("QUIT") {
                             let _ = w.write_all(b"221 bye\r\n").await;
@@ -462,7 +677,9 @@ mod smtp_sink {
 
     fn b64(s: &str) -> Vec<u8> {
         let clean: String = s.chars().filter(|c| !c.is_whitespace()).collect();
-        data_encoding::BASE64.decode(clean.as_bytes()).expect("base64")
+        data_encoding::BASE64
+            .decode(clean.as_bytes())
+            .expect("base64")
     }
 
     fn qp(s: &str, header: bool) -> Vec<u8> {
@@ -504,7 +721,11 @@ mod smtp_sink {
             let (enc, body_end) = (parts[1].to_ascii_lowercase(), parts[2]);
             let end = body_end.find("?=").expect("end of word");
             let text = &body_end[..end];
-            let bytes = if enc == "b" { b64(text) } else { qp(text, true) };
+            let bytes = if enc == "b" {
+                b64(text)
+            } else {
+                qp(text, true)
+            };
             out.push_str(&String::from_utf8(bytes).expect("utf-8"));
             rest = &body_end[end + 2..];
         }
@@ -519,12 +740,18 @@ mod smtp_sink {
         let header = |name: &str| {
             unfolded
                 .lines()
-                .find(|l| l.to_ascii_lowercase().starts_with(&format!("{}:", name.to_ascii_lowercase())))
+                .find(|l| {
+                    l.to_ascii_lowercase()
+                        .starts_with(&format!("{}:", name.to_ascii_lowercase()))
+                })
                 .map(|l| l[name.len() + 1..].trim().to_string())
                 .unwrap_or_default()
         };
         let subject = decode_words(&header("Subject"));
-        let body = match header("Content-Transfer-Encoding").to_ascii_lowercase().as_str() {
+        let body = match header("Content-Transfer-Encoding")
+            .to_ascii_lowercase()
+            .as_str()
+        {
             "base64" => String::from_utf8(b64(body)).expect("utf-8"),
             "quoted-printable" => String::from_utf8(qp(body, false)).expect("utf-8"),
             _ => body.to_string(),
@@ -543,14 +770,29 @@ async fn every_status_change_is_mailed_after_commit() {
     })
     .await;
     let (citizen, _) = app.client();
-    let page = file(&app, &citizen, Filing { email: "somying@example.org", ..Default::default() }).await.text().await.expect("b");
+    let page = file(
+        &app,
+        &citizen,
+        Filing {
+            email: "somying@example.org",
+            ..Default::default()
+        },
+    )
+    .await
+    .text()
+    .await
+    .expect("b");
     let code = code_of(&page);
     let id = case_id(&app, &code).await;
     let clerk = app.user("mail-clerk", Role::Clerk).await;
     let (kc, csrf) = app.signed_in(&clerk).await;
     let r = kc
         .post(app.url(&format!("/testville/staff/complaints/{id}/action")))
-        .form(&[("csrf", csrf.as_str()), ("action", "resolve"), ("text", "ส่งใบแจ้งภาษีใหม่ไปยังที่อยู่ที่ถูกต้องแล้ว")])
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("action", "resolve"),
+            ("text", "ส่งใบแจ้งภาษีใหม่ไปยังที่อยู่ที่ถูกต้องแล้ว"),
+        ])
         .send()
         .await
         .expect("resolve");
@@ -571,19 +813,46 @@ async fn every_status_change_is_mailed_after_commit() {
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    assert_eq!(got.len(), 2, "one notice on filing, one on resolving: {got:?}");
-    assert!(got.iter().all(|(to, _)| to.iter().any(|r| r.contains("somying@example.org"))));
+    assert_eq!(
+        got.len(),
+        2,
+        "one notice on filing, one on resolving: {got:?}"
+    );
+    assert!(
+        got.iter()
+            .all(|(to, _)| to.iter().any(|r| r.contains("somying@example.org")))
+    );
     let (subject, body) = smtp_sink::read(&got[1].1);
-    assert!(subject.contains(&code) && subject.contains("ดำเนินการแล้วเสร็จ"), "{subject}");
+    assert!(
+        subject.contains(&code) && subject.contains("ดำเนินการแล้วเสร็จ"),
+        "{subject}"
+    );
     assert!(body.contains("ส่งใบแจ้งภาษีใหม่ไปยังที่อยู่ที่ถูกต้องแล้ว"), "{body}");
     let (first, _) = smtp_sink::read(&got[0].1);
     assert!(first.contains("รับเรื่องแล้ว"), "{first}");
     tokio::time::sleep(Duration::from_millis(300)).await;
-    assert_eq!(prongsai_store::mail_outbox::pending(&app.db).await.expect("pending"), 0);
+    assert_eq!(
+        prongsai_store::mail_outbox::pending(&app.db)
+            .await
+            .expect("pending"),
+        0
+    );
 
     // The overdue rule: past the deadline with no reply since, the case explains itself
     // once, by e-mail too.
-    let page = file(&app, &citizen, Filing { email: "late@example.org", ip: "203.0.113.11", ..Default::default() }).await.text().await.expect("b");
+    let page = file(
+        &app,
+        &citizen,
+        Filing {
+            email: "late@example.org",
+            ip: "203.0.113.11",
+            ..Default::default()
+        },
+    )
+    .await
+    .text()
+    .await
+    .expect("b");
     let late = code_of(&page);
     let mut conn = app.db.pool.acquire().await.expect("conn");
     sqlx::query("UPDATE complaints SET deadline_at = $1 WHERE code_key = $2")
@@ -594,12 +863,35 @@ async fn every_status_change_is_mailed_after_commit() {
         .expect("late");
     drop(conn);
     let now = prongsai_store::now_ms();
-    assert_eq!(prongsai_store::complaints::overdue_sweep(&app.db, now).await.expect("sweep"), 1);
-    assert_eq!(prongsai_store::complaints::overdue_sweep(&app.db, now).await.expect("sweep"), 0);
-    let page = citizen.get(app.url(&format!("/testville/complaints/track/{late}"))).send().await.expect("t").text().await.expect("b");
+    assert_eq!(
+        prongsai_store::complaints::overdue_sweep(&app.db, now)
+            .await
+            .expect("sweep"),
+        1
+    );
+    assert_eq!(
+        prongsai_store::complaints::overdue_sweep(&app.db, now)
+            .await
+            .expect("sweep"),
+        0
+    );
+    let page = citizen
+        .get(app.url(&format!("/testville/complaints/track/{late}")))
+        .send()
+        .await
+        .expect("t")
+        .text()
+        .await
+        .expect("b");
     assert!(page.contains("ชี้แจงความล่าช้า") && page.contains("ขออภัยในความล่าช้า"));
     for _ in 0..100 {
-        if inbox.lock().expect("lock").iter().any(|(to, _)| to.iter().any(|r| r.contains("late@example.org")) ) && inbox.lock().expect("lock").len() >= 4 {
+        if inbox
+            .lock()
+            .expect("lock")
+            .iter()
+            .any(|(to, _)| to.iter().any(|r| r.contains("late@example.org")))
+            && inbox.lock().expect("lock").len() >= 4
+        {
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;

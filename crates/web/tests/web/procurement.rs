@@ -216,8 +216,17 @@ async fn ocds_from_the_server_passes_libcoveocds_and_cardinal() {
     assert!(c["/bids/details[]/value/amount"].as_u64().expect("n") >= 6, "{cov}");
 }
 
+/// PATH with the venv first: `ckanapi dump` starts its workers as `ckanapi` from PATH.
+fn venv_path() -> std::ffi::OsString {
+    let bin = venv_bin("ckanapi");
+    let dir = bin.parent().expect("venv bin").to_path_buf();
+    let mut paths = vec![dir];
+    paths.extend(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()));
+    std::env::join_paths(paths).expect("PATH")
+}
+
 fn ckanapi(args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(venv_bin("ckanapi")).args(args).output().expect("run ckanapi");
+    let out = Command::new(venv_bin("ckanapi")).args(args).env("PATH", venv_path()).output().expect("run ckanapi");
     (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
 }
 
@@ -280,6 +289,7 @@ async fn ckanapi_reads_the_catalogue() {
     let py = venv_bin("python");
     let out = tokio::task::spawn_blocking(move || {
         Command::new(py)
+            .env("PATH", venv_path())
             .arg(clients_dir().join("ckan_smoke.py"))
             .arg(&url)
             .args(["--query", "จัดซื้อจัดจ้าง", "--dataset", "testville-procurement-records"])

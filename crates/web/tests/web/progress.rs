@@ -2,6 +2,8 @@
 //! head approves, the clerk submits the 6-month round and the public page shows it;
 //! an officer of another division is refused; a council member only reads.
 
+#![allow(clippy::unwrap_used)]
+
 use prongsai_domain::Role;
 use prongsai_store::audit::Actor;
 use prongsai_store::{plans, progress, users};
