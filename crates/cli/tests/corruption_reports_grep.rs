@@ -71,7 +71,10 @@ fn curl(args: &[&str]) -> String {
 
 fn hidden(html: &str, name: &str) -> String {
     let marker = format!("name=\"{name}\" value=\"");
-    let i = html.find(&marker).unwrap_or_else(|| panic!("no {name} in {html}")) + marker.len();
+    let i = html
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no {name} in {html}"))
+        + marker.len();
     html[i..i + html[i..].find('"').unwrap()].to_string()
 }
 
@@ -82,7 +85,11 @@ fn png_with_text(text: &str) -> Vec<u8> {
         for &b in bytes {
             crc ^= u32::from(b);
             for _ in 0..8 {
-                crc = if crc & 1 != 0 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+                crc = if crc & 1 != 0 {
+                    (crc >> 1) ^ 0xEDB8_8320
+                } else {
+                    crc >> 1
+                };
             }
         }
         !crc
@@ -102,7 +109,9 @@ fn png_with_text(text: &str) -> Vec<u8> {
     chunk(
         &mut out,
         b"IDAT",
-        &[0x78, 0x01, 0x01, 0x02, 0x00, 0xfd, 0xff, 0x00, 0x00, 0x00, 0x02, 0x00, 0x01],
+        &[
+            0x78, 0x01, 0x01, 0x02, 0x00, 0xfd, 0xff, 0x00, 0x00, 0x00, 0x02, 0x00, 0x01,
+        ],
     );
     chunk(&mut out, b"IEND", &[]);
     out
@@ -144,42 +153,64 @@ fn a_reporters_name_is_nowhere_on_disk_in_backups_or_logs() {
     })
     .to_string();
     let r = curl(&[
-        "-H", "content-type: application/json", "--data-binary", &body,
+        "-H",
+        "content-type: application/json",
+        "--data-binary",
+        &body,
         &format!("{base}/api/v1/orgs/{slug}/corruption-reports"),
     ]);
     let v: serde_json::Value = serde_json::from_str(&r).unwrap_or_else(|_| panic!("{r}"));
     let receipt = v["receipt"].as_str().expect("receipt").to_string();
     curl(&[
-        "-H", "content-type: application/json",
-        "--data-binary", &serde_json::json!({ "receipt": receipt, "message": format!("เพิ่ม {marker}") }).to_string(),
+        "-H",
+        "content-type: application/json",
+        "--data-binary",
+        &serde_json::json!({ "receipt": receipt, "message": format!("เพิ่ม {marker}") }).to_string(),
         &format!("{base}/api/v1/corruption-reports/messages"),
     ]);
 
     // 2. Through the HTML form (multipart), with the anonymous CSRF cookie.
     let jar = tmp.path().join("jar.txt");
     let jar_s = jar.to_str().unwrap();
-    let form = curl(&["-c", jar_s, "-b", jar_s, &format!("{base}/{slug}/integrity/report")]);
+    let form = curl(&[
+        "-c",
+        jar_s,
+        "-b",
+        jar_s,
+        &format!("{base}/{slug}/integrity/report"),
+    ]);
     let token = hidden(&form, "csrf");
     let png_path = tmp.path().join("evidence.png");
     std::fs::write(&png_path, &png).unwrap();
     let page = curl(&[
-        "-c", jar_s, "-b", jar_s,
-        "-F", &format!("csrf={token}"),
-        "-F", &format!("name={marker}"),
-        "-F", &format!("what=เห็นการรับเงิน {marker}"),
-        "-F", &format!("files=@{};type=image/png", png_path.display()),
+        "-c",
+        jar_s,
+        "-b",
+        jar_s,
+        "-F",
+        &format!("csrf={token}"),
+        "-F",
+        &format!("name={marker}"),
+        "-F",
+        &format!("what=เห็นการรับเงิน {marker}"),
+        "-F",
+        &format!("files=@{};type=image/png", png_path.display()),
         &format!("{base}/{slug}/integrity/report"),
     ]);
     assert!(page.contains("id=\"receipt\""), "{page}");
 
     // 3. Requests that fail, with the marker in them: bad JSON, wrong receipt, too big.
     curl(&[
-        "-H", "content-type: application/json", "--data-binary",
+        "-H",
+        "content-type: application/json",
+        "--data-binary",
         &format!("{{\"what\": 5, \"name\": \"{marker}\"}}"),
         &format!("{base}/api/v1/orgs/{slug}/corruption-reports"),
     ]);
     curl(&[
-        "-H", "content-type: application/json", "--data-binary",
+        "-H",
+        "content-type: application/json",
+        "--data-binary",
         &format!("{{\"receipt\": \"{marker}\"}}"),
         &format!("{base}/api/v1/corruption-reports/lookup"),
     ]);
@@ -187,7 +218,9 @@ fn a_reporters_name_is_nowhere_on_disk_in_backups_or_logs() {
     let big_path = tmp.path().join("big.json");
     std::fs::write(&big_path, big).unwrap();
     curl(&[
-        "-H", "content-type: application/json", "--data-binary",
+        "-H",
+        "content-type: application/json",
+        "--data-binary",
         &format!("@{}", big_path.display()),
         &format!("{base}/api/v1/orgs/{slug}/corruption-reports"),
     ]);
@@ -197,15 +230,28 @@ fn a_reporters_name_is_nowhere_on_disk_in_backups_or_logs() {
     let staff_s = staff.to_str().unwrap();
     let login = curl(&["-c", staff_s, "-b", staff_s, &format!("{base}/login")]);
     curl(&[
-        "-c", staff_s, "-b", staff_s,
-        "--data-urlencode", &format!("csrf={}", hidden(&login, "csrf")),
-        "--data-urlencode", "username=integrity",
-        "--data-urlencode", &format!("password={PASSWORD}"),
-        "--data-urlencode", "next=",
+        "-c",
+        staff_s,
+        "-b",
+        staff_s,
+        "--data-urlencode",
+        &format!("csrf={}", hidden(&login, "csrf")),
+        "--data-urlencode",
+        "username=integrity",
+        "--data-urlencode",
+        &format!("password={PASSWORD}"),
+        "--data-urlencode",
+        "next=",
         &format!("{base}/login"),
     ]);
-    let list = curl(&["-c", staff_s, "-b", staff_s, &format!("{base}/{slug}/staff/integrity/")]);
-    let i = list.find("/staff/integrity/").expect("queue") ;
+    let list = curl(&[
+        "-c",
+        staff_s,
+        "-b",
+        staff_s,
+        &format!("{base}/{slug}/staff/integrity/"),
+    ]);
+    let i = list.find("/staff/integrity/").expect("queue");
     let ids: Vec<String> = list[i..]
         .split("/staff/integrity/")
         .filter_map(|s| {
@@ -216,15 +262,29 @@ fn a_reporters_name_is_nowhere_on_disk_in_backups_or_logs() {
     assert!(ids.len() >= 2, "{list}");
     let mut revealed = false;
     for id in &ids {
-        let detail = curl(&["-c", staff_s, "-b", staff_s, &format!("{base}/{slug}/staff/integrity/{id}")]);
+        let detail = curl(&[
+            "-c",
+            staff_s,
+            "-b",
+            staff_s,
+            &format!("{base}/{slug}/staff/integrity/{id}"),
+        ]);
         if detail.contains(&format!("ทุจริต {marker}")) {
             let shown = curl(&[
-                "-c", staff_s, "-b", staff_s,
-                "--data-urlencode", &format!("csrf={}", hidden(&detail, "csrf")),
-                "--data-urlencode", "reason=ต้องติดต่อผู้แจ้งเพื่อขอหลักฐานเพิ่ม",
+                "-c",
+                staff_s,
+                "-b",
+                staff_s,
+                "--data-urlencode",
+                &format!("csrf={}", hidden(&detail, "csrf")),
+                "--data-urlencode",
+                "reason=ต้องติดต่อผู้แจ้งเพื่อขอหลักฐานเพิ่ม",
                 &format!("{base}/{slug}/staff/integrity/{id}/identity"),
             ]);
-            assert!(shown.contains(&format!("{marker}@example.org")), "identity shown to the officer");
+            assert!(
+                shown.contains(&format!("{marker}@example.org")),
+                "identity shown to the officer"
+            );
             revealed = true;
         }
     }
@@ -241,7 +301,11 @@ fn a_reporters_name_is_nowhere_on_disk_in_backups_or_logs() {
         .env_remove("PRONGSAI_DATABASE_URL")
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let backup_log = tmp.path().join("backup.log");
     std::fs::write(&backup_log, [out.stdout, out.stderr].concat()).unwrap();
     drop(server);
@@ -262,15 +326,29 @@ fn a_reporters_name_is_nowhere_on_disk_in_backups_or_logs() {
     all.push(log.with_extension("stdout"));
     all.push(backup_log);
     let names: Vec<String> = all.iter().map(|p| p.display().to_string()).collect();
-    assert!(names.iter().any(|n| n.ends_with("prongsai.sqlite")), "{names:?}");
-    assert!(names.iter().any(|n| n.contains("whistle/")), "evidence stored: {names:?}");
-    assert!(names.iter().any(|n| n.contains("unzipped/files/whistle/")), "evidence in the backup: {names:?}");
     assert!(
-        names.iter().any(|n| n.contains("unzipped/tables/corruption_reports.jsonl")),
+        names.iter().any(|n| n.ends_with("prongsai.sqlite")),
+        "{names:?}"
+    );
+    assert!(
+        names.iter().any(|n| n.contains("whistle/")),
+        "evidence stored: {names:?}"
+    );
+    assert!(
+        names.iter().any(|n| n.contains("unzipped/files/whistle/")),
+        "evidence in the backup: {names:?}"
+    );
+    assert!(
+        names
+            .iter()
+            .any(|n| n.contains("unzipped/tables/corruption_reports.jsonl")),
         "sealed rows in the backup"
     );
     let log_text = std::fs::read_to_string(&log).unwrap();
-    assert!(log_text.contains("DEBUG") || log_text.contains("INFO"), "logging was on");
+    assert!(
+        log_text.contains("DEBUG") || log_text.contains("INFO"),
+        "logging was on"
+    );
     let mut found = Vec::new();
     for p in &all {
         let bytes = std::fs::read(p).unwrap_or_default();
@@ -278,12 +356,19 @@ fn a_reporters_name_is_nowhere_on_disk_in_backups_or_logs() {
             found.push(p.display().to_string());
         }
     }
-    assert!(found.is_empty(), "the marker {marker} was found in {found:?}");
+    assert!(
+        found.is_empty(),
+        "the marker {marker} was found in {found:?}"
+    );
     // And the receipt is not stored either (only its keyed hash).
     let canonical: String = receipt.chars().filter(|c| *c != '-').collect();
     for p in &all {
         let bytes = std::fs::read(p).unwrap_or_default();
-        assert!(!contains(&bytes, canonical.as_bytes()), "receipt in {}", p.display());
+        assert!(
+            !contains(&bytes, canonical.as_bytes()),
+            "receipt in {}",
+            p.display()
+        );
     }
 }
 

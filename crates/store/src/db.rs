@@ -105,6 +105,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "procurement",
         sql: include_str!("../migrations/0008_procurement.sql"),
     },
+    Migration {
+        version: 9,
+        name: "totp_step",
+        sql: include_str!("../migrations/0009_totp_step.sql"),
+    },
 ];
 
 impl Db {

@@ -328,6 +328,141 @@ pub async fn set_totp(
     Ok(())
 }
 
+/// Longest display name, in characters.
+pub const MAX_DISPLAY_NAME: usize = 120;
+
+/// Checks an e-mail address's shape (not that it exists): `local@domain.tld`, no spaces,
+/// at most 254 bytes. The empty string (no address) is allowed.
+pub fn valid_email(email: &str) -> bool {
+    if email.is_empty() {
+        return true;
+    }
+    if email.len() > 254 || email.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return false;
+    }
+    let Some((local, domain)) = email.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && !domain.contains('@')
+        && domain.contains('.')
+        && domain
+            .split('.')
+            .all(|label| !label.is_empty() && !label.starts_with('-') && !label.ends_with('-'))
+}
+
+/// Changes one's display name (1–120 characters) and e-mail address (see
+/// [`valid_email`]), recorded in the installation's audit chain with before and after.
+pub async fn update_profile(
+    conn: &mut AnyConnection,
+    audit_key: &[u8],
+    user_id: i64,
+    display_name: &str,
+    email: &str,
+    actor: &Actor,
+) -> Result<User> {
+    let display_name = display_name.trim();
+    let email = email.trim();
+    let n = display_name.chars().count();
+    if n == 0 || n > MAX_DISPLAY_NAME || display_name.chars().any(char::is_control) {
+        return Err(StoreError::Invalid(format!(
+            "display name: 1–{MAX_DISPLAY_NAME} characters"
+        )));
+    }
+    if !valid_email(email) {
+        return Err(StoreError::Invalid(format!("e-mail address {email:?}")));
+    }
+    let before = by_id(conn, user_id)
+        .await?
+        .ok_or_else(|| StoreError::NotFound("user".into()))?;
+    let row = sqlx::query(&format!(
+        "UPDATE users SET display_name = $1, email = $2 WHERE id = $3 RETURNING {USER_COLS}"
+    ))
+    .bind(display_name)
+    .bind(email)
+    .bind(user_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    let after = user_from_row(&row)?;
+    audit::record(
+        conn,
+        audit_key,
+        0,
+        actor,
+        Change {
+            action: "user.update_profile",
+            entity: "user",
+            entity_id: user_id.to_string(),
+        },
+        snapshot(Some(&before.audit_view())),
+        snapshot(Some(&after.audit_view())),
+    )
+    .await?;
+    Ok(after)
+}
+
+/// Claims a TOTP time step for an account: true when `step` is later than the last step
+/// the account used (and it is now the last), false when a code of this step or an
+/// earlier one was already accepted — a replay. One atomic UPDATE, so two concurrent
+/// sign-ins with the same code cannot both win.
+pub async fn use_totp_step(conn: &mut AnyConnection, user_id: i64, step: i64) -> Result<bool> {
+    let n = sqlx::query(
+        "UPDATE users SET totp_last_step = $1 WHERE id = $2 AND totp_last_step < $1",
+    )
+    .bind(step)
+    .bind(user_id)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    Ok(n == 1)
+}
+
+/// The last TOTP time step an account used (0: none).
+pub async fn totp_last_step(conn: &mut AnyConnection, user_id: i64) -> Result<i64> {
+    let row: Option<(i64,)> = sqlx::query_as("SELECT totp_last_step FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    row.map(|(s,)| s)
+        .ok_or_else(|| StoreError::NotFound("user".into()))
+}
+
+/// An administrator turns another member's second factor off (a lost phone): the
+/// secret is forgotten, and the change is recorded in `org_id`'s audit chain.
+pub async fn reset_totp(
+    conn: &mut AnyConnection,
+    audit_key: &[u8],
+    org_id: i64,
+    user_id: i64,
+    actor: &Actor,
+) -> Result<()> {
+    let before = by_id(conn, user_id)
+        .await?
+        .ok_or_else(|| StoreError::NotFound("user".into()))?;
+    sqlx::query("UPDATE users SET totp_secret = NULL, totp_enabled = 0 WHERE id = $1")
+        .bind(user_id)
+        .execute(&mut *conn)
+        .await?;
+    audit::record(
+        conn,
+        audit_key,
+        org_id,
+        actor,
+        Change {
+            action: "user.totp_reset",
+            entity: "user",
+            entity_id: user_id.to_string(),
+        },
+        snapshot(Some(&before.audit_view())),
+        snapshot(Some(&UserAudit {
+            totp_enabled: false,
+            ..before.audit_view()
+        })),
+    )
+    .await?;
+    Ok(())
+}
+
 pub async fn set_lang(conn: &mut AnyConnection, user_id: i64, lang: &str) -> Result<()> {
     sqlx::query("UPDATE users SET lang = $1 WHERE id = $2")
         .bind(lang)

@@ -17,7 +17,8 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::Mutex;
 
-const PNG: &str = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAADUlEQVR4AWNgAAIAAAUAAXpeqz8AAAAASUVORK5CYII=";
+const PNG: &str =
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGNgAAAAAgABSK+kcQAAAABJRU5ErkJggg==";
 
 fn fake_ip(n: u64) -> String {
     format!("10.{}.{}.{}", (n >> 16) & 255, (n >> 8) & 255, n & 255)
@@ -95,7 +96,11 @@ async fn load(a: &[String]) {
                         let line = if complaint {
                             format!("c {}\n", v["tracking_code"].as_str().unwrap_or(""))
                         } else {
-                            format!("r {} {}\n", v["receipt"].as_str().unwrap_or(""), u8::from(with_file))
+                            format!(
+                                "r {} {}\n",
+                                v["receipt"].as_str().unwrap_or(""),
+                                u8::from(with_file)
+                            )
                         };
                         let mut f = out.lock().await;
                         f.write_all(line.as_bytes()).unwrap();
@@ -188,7 +193,10 @@ async fn baseline(a: &[String]) {
         .execute(&db.pool)
         .await
         .unwrap();
-    sqlx::query("DELETE FROM bench_baseline").execute(&db.pool).await.unwrap();
+    sqlx::query("DELETE FROM bench_baseline")
+        .execute(&db.pool)
+        .await
+        .unwrap();
     let body = "x".repeat(400);
     let mut conn = db.pool.acquire().await.unwrap();
     let start = Instant::now();
@@ -205,6 +213,12 @@ async fn baseline(a: &[String]) {
     }
     let s = start.elapsed().as_secs_f64();
     drop(conn);
-    sqlx::query("DROP TABLE bench_baseline").execute(&db.pool).await.unwrap();
-    println!("baseline rows={n} seconds={s:.2} rate_per_s={:.0}", n as f64 / s);
+    sqlx::query("DROP TABLE bench_baseline")
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    println!(
+        "baseline rows={n} seconds={s:.2} rate_per_s={:.0}",
+        n as f64 / s
+    );
 }

@@ -21,6 +21,8 @@ const MAX_ENTRIES: usize = 10_000;
 pub struct OrgPublic {
     pub org: Organization,
     pub divisions: Vec<Division>,
+    /// Executives (ผู้บริหาร) for the home page.
+    pub executives: Vec<prongsai_store::disclosure::Executive>,
 }
 
 #[derive(Default)]
@@ -45,7 +47,12 @@ impl OrgCache {
             return Ok(None);
         };
         let divisions = orgs::divisions(&mut conn, org.id).await?;
-        let v = Arc::new(OrgPublic { org, divisions });
+        let executives = prongsai_store::disclosure::executives(&mut conn, org.id).await?;
+        let v = Arc::new(OrgPublic {
+            org,
+            divisions,
+            executives,
+        });
         if let Ok(mut map) = self.by_slug.write() {
             if map.len() >= MAX_ENTRIES {
                 map.clear();

@@ -53,10 +53,10 @@ pub fn spawn(state: AppState) {
                     tracing::warn!(error = %e, "closing unconfirmed resolutions failed");
                 }
             }
-            if let Some(m) = &mailer {
-                if let Err(e) = mail::drain(&state.db, m).await {
-                    tracing::warn!(error = %e, "sending the mail outbox failed");
-                }
+            if let Some(m) = &mailer
+                && let Err(e) = mail::drain(&state.db, m).await
+            {
+                tracing::warn!(error = %e, "sending the mail outbox failed");
             }
         }
     });

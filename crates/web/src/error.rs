@@ -97,6 +97,15 @@ pub fn see_other(location: &str) -> Response {
     r
 }
 
+/// A 308 Permanent Redirect (the method and body are kept; browsers remember it).
+pub fn permanent_redirect(location: &str) -> Response {
+    let mut r = StatusCode::PERMANENT_REDIRECT.into_response();
+    if let Ok(v) = HeaderValue::from_str(location) {
+        r.headers_mut().insert(header::LOCATION, v);
+    }
+    r
+}
+
 impl IntoResponse for Error {
     fn into_response(self) -> Response {
         match &self {

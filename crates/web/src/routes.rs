@@ -31,9 +31,16 @@ const fn r(method: &'static str, path: &'static str, permission: Permission) -> 
 
 /// Every route under `/{org}/staff/`.
 pub const STAFF_ROUTES: &[StaffRoute] = &[
+    r("GET", "/{org}/staff", Permission::StaffArea),
     r("GET", "/{org}/staff/", Permission::StaffArea),
     r("GET", "/{org}/staff/users", Permission::ManageUsers),
     r("POST", "/{org}/staff/users", Permission::ManageUsers),
+    r("POST", "/{org}/staff/users/add", Permission::ManageUsers),
+    r(
+        "POST",
+        "/{org}/staff/users/{user_id}/totp-reset",
+        Permission::ManageUsers,
+    ),
     r(
         "POST",
         "/{org}/staff/users/{user_id}/role",
@@ -233,10 +240,18 @@ fn all() -> Routes {
     .post("/account/password", account::change_password)
     .post("/account/totp/start", account::totp_start)
     .post("/account/totp/confirm", account::totp_confirm)
+    .post("/account/profile", account::save_profile)
+    .post("/account/totp/off", account::totp_off)
     // Staff area (keep in step with STAFF_ROUTES)
+    .get("/{org}/staff", staff::staff_slash)
     .get("/{org}/staff/", staff::dashboard)
     .get("/{org}/staff/users", admin::users)
     .post("/{org}/staff/users", admin::create_user)
+    .post("/{org}/staff/users/add", admin::add_existing)
+    .post(
+        "/{org}/staff/users/{user_id}/totp-reset",
+        admin::totp_reset,
+    )
     .post("/{org}/staff/users/{user_id}/role", admin::set_role)
     .post(
         "/{org}/staff/users/{user_id}/password",

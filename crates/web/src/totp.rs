@@ -39,21 +39,47 @@ pub fn code_at(secret_b32: &str, unix_seconds: u64) -> Option<String> {
 
 /// Checks a typed code (Thai digits and spaces allowed) at a time, ±1 step.
 pub fn verify_at(secret_b32: &str, typed: &str, unix_seconds: u64) -> bool {
+    matching_step_at(secret_b32, typed, unix_seconds).is_some()
+}
+
+/// The time step (±1 around `unix_seconds`) whose code was typed, the latest if several
+/// match, or `None`. Callers that accept the code claim the step with
+/// `prongsai_store::users::use_totp_step`, so that no code works twice.
+pub fn matching_step_at(secret_b32: &str, typed: &str, unix_seconds: u64) -> Option<u64> {
     let code: String = prongsai_domain::thai::normalize_digits(typed)
         .chars()
         .filter(|c| !c.is_whitespace())
         .collect();
     if code.len() != DIGITS as usize || !code.chars().all(|c| c.is_ascii_digit()) {
-        return false;
+        return None;
     }
     let step = unix_seconds / STEP_SECONDS;
-    [step.saturating_sub(1), step, step + 1]
+    [step + 1, step, step.saturating_sub(1)]
         .into_iter()
-        .any(|s| {
-            hotp(secret_b32, s)
+        .find(|s| {
+            hotp(secret_b32, *s)
                 .map(|c| crate::middleware::csrf::constant_time_eq(&format!("{c:06}"), &code))
                 .unwrap_or(false)
         })
+}
+
+/// The step of a typed code now (see [`matching_step_at`]).
+pub fn matching_step(secret_b32: &str, typed: &str) -> Option<u64> {
+    matching_step_at(secret_b32, typed, now())
+}
+
+/// Checks a typed code now and claims its step for the account: false for a wrong code
+/// and for a code (or an earlier one) already used — a replay.
+pub async fn accept(
+    conn: &mut sqlx::AnyConnection,
+    user_id: i64,
+    secret_b32: &str,
+    typed: &str,
+) -> Result<bool, prongsai_store::StoreError> {
+    let Some(step) = matching_step(secret_b32, typed).and_then(|s| i64::try_from(s).ok()) else {
+        return Ok(false);
+    };
+    prongsai_store::users::use_totp_step(conn, user_id, step).await
 }
 
 /// Checks a typed code now.
@@ -111,5 +137,17 @@ mod tests {
         assert!(verify_at(&s, &thai, t));
         assert!(!verify_at(&s, "12345", t));
         assert!(!verify_at("not base32!", "123456", t));
+    }
+
+    #[test]
+    fn the_matching_step_is_the_codes_own() {
+        let s = new_secret();
+        let t = 1_700_000_010;
+        let step = t / STEP_SECONDS;
+        let code = code_at(&s, t).unwrap_or_default();
+        assert_eq!(matching_step_at(&s, &code, t), Some(step));
+        assert_eq!(matching_step_at(&s, &code, t + 30), Some(step));
+        assert_eq!(matching_step_at(&s, &code, t - 30), Some(step));
+        assert_eq!(matching_step_at(&s, &code, t + 90), None);
     }
 }

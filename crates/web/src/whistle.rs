@@ -70,7 +70,10 @@ impl Whistle {
         let keys = self.keys(state)?;
         let (scope, limit) = match what {
             Limit::Submission => ("whistle-submit", submissions_per_window()),
-            Limit::Lookup => ("whistle-lookup", LOOKUPS_PER_WINDOW.max(submissions_per_window())),
+            Limit::Lookup => (
+                "whistle-lookup",
+                LOOKUPS_PER_WINDOW.max(submissions_per_window()),
+            ),
         };
         let bucket = keys.address_bucket(scope, &ip.to_string(), WINDOW_MS);
         let window = prongsai_store::now_ms().div_euclid(WINDOW_MS);
@@ -120,7 +123,8 @@ pub async fn read_multipart(mut mp: Multipart) -> Result<Submission, Error> {
                 continue;
             }
             if out.files.len() >= MAX_FILES {
-                out.refused.get_or_insert(crate::key!("integrity.file_count"));
+                out.refused
+                    .get_or_insert(crate::key!("integrity.file_count"));
                 continue;
             }
             match prepare_evidence(&bytes) {

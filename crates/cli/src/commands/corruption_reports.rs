@@ -20,7 +20,11 @@ pub async fn run(ctx: &Ctx, cmd: IntegrityCommand) -> Result<ExitCode> {
             let blobs = ctx.blobs()?;
             let org_id = match org {
                 Some(slug) => {
-                    let mut c = db.pool.acquire().await.map_err(prongsai_store::StoreError::from)?;
+                    let mut c = db
+                        .pool
+                        .acquire()
+                        .await
+                        .map_err(prongsai_store::StoreError::from)?;
                     Some(org_by_slug(&mut c, &slug).await?.id)
                 }
                 None => None,

@@ -76,3 +76,73 @@ both_backends! {
         assert_eq!(actions, ["membership.remove", "membership.set_role", "membership.set_role", "user.create", "division.create"]);
     }
 }
+
+both_backends! {
+    async fn profile_update_is_validated_and_audited(t: TestDb) {
+        let mut c = t.conn().await;
+        let u = users::create(&mut c, t.key(), 0, "malee", "มาลี", "", "correct horse battery", &Actor::cli()).await.unwrap();
+        let actor = Actor::user(u.id, "malee");
+        let after = users::update_profile(&mut c, t.key(), u.id, "  มาลี ศรีสุข ", " malee@example.go.th ", &actor).await.unwrap();
+        assert_eq!((after.display_name.as_str(), after.email.as_str()), ("มาลี ศรีสุข", "malee@example.go.th"));
+        let stored = users::by_id(&mut c, u.id).await.unwrap().unwrap();
+        assert_eq!(stored.display_name, "มาลี ศรีสุข");
+        // No address at all is fine; a 120-character Thai name is the longest allowed.
+        users::update_profile(&mut c, t.key(), u.id, &"ก".repeat(120), "", &actor).await.unwrap();
+        for (name, email) in [
+            ("", "a@example.org"),
+            ("   ", ""),
+            (&*"ก".repeat(121), ""),
+            ("ชื่อ", "not-an-address"),
+            ("ชื่อ", "a@b"),
+            ("ชื่อ", "two@at@example.org"),
+            ("ชื่อ", "sp ace@example.org"),
+            ("ชื่อ", "@example.org"),
+        ] {
+            let e = users::update_profile(&mut c, t.key(), u.id, name, email, &actor).await.unwrap_err();
+            assert!(matches!(e, StoreError::Invalid(_)), "{name:?} {email:?}: {e}");
+        }
+        let missing = users::update_profile(&mut c, t.key(), u.id + 1000, "x", "", &actor).await.unwrap_err();
+        assert!(matches!(missing, StoreError::NotFound(_)));
+        // Recorded in the installation's chain, with before and after (no secrets).
+        let entries = prongsai_store::audit::recent(&mut c, 0, 10, None).await.unwrap();
+        let e = entries.iter().find(|e| e.action == "user.update_profile").unwrap();
+        assert_eq!((e.entity_id.as_str(), e.actor_id), (u.id.to_string().as_str(), u.id));
+        assert!(e.after.contains("\"display_name\":\"") && !e.after.contains("argon2"), "{}", e.after);
+        assert_eq!(entries.iter().filter(|e| e.action == "user.update_profile").count(), 2);
+        assert!(prongsai_store::audit::verify_all(&mut c, t.key()).await.unwrap().first_break.is_none());
+    }
+
+    async fn totp_steps_are_used_once(t: TestDb) {
+        let mut c = t.conn().await;
+        let u = users::create(&mut c, t.key(), 0, "malee", "มาลี", "", "correct horse battery", &Actor::cli()).await.unwrap();
+        let other = users::create(&mut c, t.key(), 0, "somsri", "สมศรี", "", "correct horse battery", &Actor::cli()).await.unwrap();
+        assert_eq!(users::totp_last_step(&mut c, u.id).await.unwrap(), 0);
+        let step = 58_000_000;
+        assert!(users::use_totp_step(&mut c, u.id, step).await.unwrap());
+        assert!(!users::use_totp_step(&mut c, u.id, step).await.unwrap(), "the same step twice");
+        assert!(!users::use_totp_step(&mut c, u.id, step - 1).await.unwrap(), "an earlier step");
+        assert_eq!(users::totp_last_step(&mut c, u.id).await.unwrap(), step);
+        assert!(users::use_totp_step(&mut c, u.id, step + 1).await.unwrap());
+        // Per account.
+        assert!(users::use_totp_step(&mut c, other.id, step).await.unwrap());
+        assert!(!users::use_totp_step(&mut c, u.id + other.id + 1000, step + 5).await.unwrap());
+    }
+
+    async fn totp_reset_by_an_administrator(t: TestDb) {
+        let a = make_org(&t, "bang-pra").await;
+        let mut c = t.conn().await;
+        let u = users::create(&mut c, t.key(), a.id, "malee", "มาลี", "", "correct horse battery", &Actor::cli()).await.unwrap();
+        users::set_totp(&mut c, t.key(), u.id, Some("JBSWY3DPEHPK3PXP"), true, &Actor::cli()).await.unwrap();
+        assert!(users::by_id(&mut c, u.id).await.unwrap().unwrap().totp_enabled);
+        users::reset_totp(&mut c, t.key(), a.id, u.id, &Actor::user(99, "admin")).await.unwrap();
+        let after = users::by_id(&mut c, u.id).await.unwrap().unwrap();
+        assert!(!after.totp_enabled);
+        assert_eq!(after.totp_secret, None);
+        let e = &prongsai_store::audit::recent(&mut c, a.id, 1, None).await.unwrap()[0];
+        assert_eq!((e.action.as_str(), e.actor.as_str()), ("user.totp_reset", "admin"));
+        assert!(e.before.contains("\"totp_enabled\":true") && e.after.contains("\"totp_enabled\":false"), "{} {}", e.before, e.after);
+        assert!(!e.before.contains("JBSWY3DPEHPK3PXP"), "no secret in the trail");
+        let missing = users::reset_totp(&mut c, t.key(), a.id, u.id + 1000, &Actor::cli()).await.unwrap_err();
+        assert!(matches!(missing, StoreError::NotFound(_)));
+    }
+}

@@ -12,7 +12,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use prongsai_domain::complaint::{self as rules, Channel, ComplaintStatus};
+use prongsai_domain::complaint::{self as rules, Channel};
 use prongsai_opendata::open311::{
     Discovery, Document, Endpoint, ErrorResponse, Format, PostOptions, PostResponse, PostResult,
     Service, ServiceDefinition, ServiceList, ServiceRequest, ServiceRequests, ServiceType, Status,
@@ -42,14 +42,14 @@ fn err(f: Format, status: u16, msg: &str) -> Response {
     doc(e.status, &e, f)
 }
 
-/// `name.ext` → (name, format). An unknown extension is answered in JSON.
-fn split(file: &str) -> Result<(&str, Format), Response> {
-    match file.rsplit_once('.') {
-        Some((name, ext)) => Format::from_extension(ext)
-            .map(|f| (name, f))
-            .ok_or_else(|| err(Format::Json, 404, "format must be json or xml")),
-        None => Err(err(Format::Json, 404, "format must be json or xml")),
-    }
+/// `name.ext` → (name, format); `None` for another extension.
+fn split(file: &str) -> Option<(&str, Format)> {
+    let (name, ext) = file.rsplit_once('.')?;
+    Format::from_extension(ext).map(|f| (name, f))
+}
+
+fn bad_format() -> Response {
+    err(Format::Json, 404, "format must be json or xml")
 }
 
 /// The organization a request is about.
@@ -109,9 +109,8 @@ pub async fn resource(
     Query(q): Query<Params>,
     headers: HeaderMap,
 ) -> Response {
-    let (name, f) = match split(&file) {
-        Ok(x) => x,
-        Err(r) => return r,
+    let Some((name, f)) = split(&file) else {
+        return bad_format();
     };
     match name {
         "discovery" => discovery(&headers, f),
@@ -160,9 +159,8 @@ pub async fn service_definition(
     Path(file): Path<String>,
     Query(q): Query<Params>,
 ) -> Response {
-    let (code, f) = match split(&file) {
-        Ok(x) => x,
-        Err(r) => return r,
+    let Some((code, f)) = split(&file) else {
+        return bad_format();
     };
     if let Err(r) = jurisdiction(&state, q.jurisdiction_id.as_deref(), f).await {
         return r;
@@ -316,9 +314,8 @@ pub async fn one_request(
     Path(file): Path<String>,
     Query(q): Query<Params>,
 ) -> Response {
-    let (id, f) = match split(&file) {
-        Ok(x) => x,
-        Err(r) => return r,
+    let Some((id, f)) = split(&file) else {
+        return bad_format();
     };
     let org = match jurisdiction(&state, q.jurisdiction_id.as_deref(), f).await {
         Ok(o) => o,
@@ -347,9 +344,8 @@ pub async fn create_request(
     ip: ClientIp,
     body: Bytes,
 ) -> Response {
-    let (name, f) = match split(&file) {
-        Ok(x) => x,
-        Err(r) => return r,
+    let Some((name, f)) = split(&file) else {
+        return bad_format();
     };
     if name != "requests" {
         return err(f, 404, "no such resource");
@@ -465,7 +461,6 @@ pub async fn create_request(
     };
     state.mail_wake.notify_one();
     let deadline = crate::views::complaints::date_label(Lang::Th, c.deadline_at);
-    let _ = ComplaintStatus::Received;
     doc(
         200,
         &PostResponse(vec![PostResult {

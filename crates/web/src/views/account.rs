@@ -1,6 +1,8 @@
-//! One's own account: profile and memberships, changing the password, and enrolling a
-//! second factor (TOTP): generate a secret, show it (and its `otpauth://` URI) for an
-//! authenticator app, confirm with a code.
+//! One's own account: profile (display name, e-mail) and memberships, changing the
+//! password, and the second factor (TOTP): generate a secret, show it (and its
+//! `otpauth://` URI) for an authenticator app, confirm with a code; turn it off again
+//! with the password and a current code, unless an organization requires it of its
+//! staff. Every code is accepted once (`totp::accept`).
 
 use askama::Template;
 use axum::extract::{Query, State};
@@ -42,6 +44,8 @@ struct AccountPage {
     pending_secret: Option<String>,
     pending_uri: String,
     totp_required: bool,
+    /// A staff membership in an organization that requires TOTP: it cannot be turned off.
+    totp_locked: bool,
 }
 
 #[derive(Deserialize)]
@@ -60,6 +64,7 @@ async fn render(
     alert: Option<&'static str>,
     totp_required: bool,
     status: StatusCode,
+    typed: Option<(&str, &str)>,
 ) -> Result<Response, Error> {
     let mut conn = state.db.pool.acquire().await?;
     // Read again: the account may have changed since the session was loaded.
@@ -67,8 +72,10 @@ async fn render(
         .await?
         .ok_or(Error::NotFound)?;
     let mut memberships = Vec::new();
+    let mut totp_locked = false;
     for m in users::memberships_of(&mut conn, user.id).await? {
         if let Some(o) = orgs::by_id(&mut conn, m.org_id).await? {
+            totp_locked |= o.require_staff_totp && m.role.is_staff();
             memberships.push(MembershipRow {
                 org_name: lang.pick(&o.name_th, &o.name_en).to_string(),
                 slug: o.slug,
@@ -91,16 +98,22 @@ async fn render(
     p.csrf = s.session.csrf_token.clone();
     p.notice = notice.map(|k| t(lang, k).to_string());
     p.alert = alert.map(|k| t(lang, k).to_string());
+    // What was typed into a refused profile form, else what is stored.
+    let (display_name, email) = match typed {
+        Some((n, e)) => (n.to_string(), e.to_string()),
+        None => (user.display_name.clone(), user.email.clone()),
+    };
     let page = AccountPage {
         p,
         username: user.username.clone(),
-        display_name: user.display_name.clone(),
-        email: user.email.clone(),
+        display_name,
+        email,
         memberships,
         totp_enabled: user.totp_enabled,
         pending_secret,
         pending_uri,
         totp_required,
+        totp_locked,
     };
     html_status(status, &page)
 }
@@ -116,6 +129,8 @@ pub async fn page(
     let notice = match q.ok.as_deref() {
         Some("password") => Some(key!("account.password_changed")),
         Some("totp") => Some(key!("account.totp_enabled")),
+        Some("profile") => Some(key!("account.profile_saved")),
+        Some("totp_off") => Some(key!("account.totp_disabled")),
         _ => None,
     };
     let required = q.totp.as_deref() == Some("required");
@@ -128,6 +143,7 @@ pub async fn page(
         None,
         required,
         StatusCode::OK,
+        None,
     )
     .await
 }
@@ -165,6 +181,7 @@ pub async fn change_password(
                 Some(k),
                 false,
                 StatusCode::UNPROCESSABLE_ENTITY,
+                None,
             )
             .await
         }
@@ -256,7 +273,8 @@ pub async fn totp_confirm(
     let Some(secret) = user.totp_secret.clone().filter(|_| !user.totp_enabled) else {
         return Ok(see_other("/account#totp"));
     };
-    if !totp::verify(&secret, &f.code) {
+    // The first code is used up too: it cannot sign in afterwards.
+    if !totp::accept(&mut conn, user.id, &secret, &f.code).await? {
         drop(conn);
         return render(
             &state,
@@ -267,6 +285,7 @@ pub async fn totp_confirm(
             Some(key!("totp.wrong_code")),
             false,
             StatusCode::UNPROCESSABLE_ENTITY,
+            None,
         )
         .await;
     }
@@ -285,4 +304,135 @@ pub async fn totp_confirm(
     sessions::mark_totp_verified(&mut tx, &s.token).await?;
     tx.commit().await?;
     Ok(see_other("/account?ok=totp"))
+}
+
+#[derive(Deserialize)]
+pub struct ProfileForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    display_name: String,
+    #[serde(default)]
+    email: String,
+}
+
+/// `POST /account/profile`: one's display name (1–120 characters) and e-mail address.
+pub async fn save_profile(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Auth(s): Auth,
+    Form(f): Form<ProfileForm>,
+) -> Result<Response, Error> {
+    csrf::check_session(&s.session.csrf_token, &f.csrf)?;
+    let name = f.display_name.trim();
+    let email = f.email.trim();
+    let n = name.chars().count();
+    let alert = if n == 0 || n > users::MAX_DISPLAY_NAME || name.chars().any(char::is_control) {
+        Some(key!("account.bad_display_name"))
+    } else if !users::valid_email(email) {
+        Some(key!("account.bad_email"))
+    } else {
+        None
+    };
+    if let Some(alert) = alert {
+        return render(
+            &state,
+            lang,
+            "/account",
+            &s,
+            None,
+            Some(alert),
+            false,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some((&f.display_name, &f.email)),
+        )
+        .await;
+    }
+    let mut tx = state.db.begin().await?;
+    let actor = Actor::user(s.user.id, &s.user.username);
+    users::update_profile(&mut tx, &state.keys.audit, s.user.id, name, email, &actor).await?;
+    tx.commit().await?;
+    Ok(see_other("/account?ok=profile"))
+}
+
+#[derive(Deserialize)]
+pub struct TotpOffForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    code: String,
+}
+
+/// `POST /account/totp/off`: turns one's own second factor off, with the password and a
+/// current code; refused while an organization one is staff of requires it.
+pub async fn totp_off(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Auth(s): Auth,
+    Form(f): Form<TotpOffForm>,
+) -> Result<Response, Error> {
+    csrf::check_session(&s.session.csrf_token, &f.csrf)?;
+    // The same budget as codes at sign-in: guessing here is no cheaper.
+    crate::views::auth::hit(
+        &state,
+        &format!("totp-user:{}", s.user.id),
+        crate::views::auth::TOTP_PER_ACCOUNT_PER_5_MIN,
+        5 * 60_000,
+    )
+    .await?;
+    let fail = |k: &'static str| {
+        let (state, s) = (state.clone(), s.clone());
+        async move {
+            render(
+                &state,
+                lang,
+                "/account",
+                &s,
+                None,
+                Some(k),
+                false,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+            )
+            .await
+        }
+    };
+    let mut conn = state.db.pool.acquire().await?;
+    let user = users::by_id(&mut conn, s.user.id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let Some(secret) = user.totp_secret.clone().filter(|_| user.totp_enabled) else {
+        return Ok(see_other("/account#totp"));
+    };
+    for m in users::memberships_of(&mut conn, user.id).await? {
+        if !m.role.is_staff() {
+            continue;
+        }
+        if let Some(o) = orgs::by_id(&mut conn, m.org_id).await?
+            && o.require_staff_totp
+        {
+            drop(conn);
+            return fail(key!("account.totp_off_required")).await;
+        }
+    }
+    drop(conn);
+    let hash = user.password_hash.clone();
+    let password = f.password.clone();
+    let ok = tokio::task::spawn_blocking(move || users::verify_password(&password, &hash))
+        .await
+        .map_err(|e| Error::Internal(e.to_string()))?;
+    if !ok {
+        return fail(key!("account.wrong_current")).await;
+    }
+    let mut tx = state.db.begin().await?;
+    if !totp::accept(&mut tx, user.id, &secret, &f.code).await? {
+        drop(tx);
+        return fail(key!("totp.wrong_code")).await;
+    }
+    let actor = Actor::user(s.user.id, &s.user.username);
+    users::set_totp(&mut tx, &state.keys.audit, user.id, None, false, &actor).await?;
+    tx.commit().await?;
+    Ok(see_other("/account?ok=totp_off"))
 }

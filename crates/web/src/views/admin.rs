@@ -337,6 +337,18 @@ pub async fn reset_password(
         )
         .await;
     }
+    if !may_manage_account(&mut tx, &s, target.user_id).await? {
+        drop(tx);
+        return users_page(
+            &state,
+            &s,
+            None,
+            Some(key!("users.other_orgs")),
+            NewUserForm::default(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    }
     users::set_password(
         &mut tx,
         &state.keys.audit,
@@ -389,6 +401,165 @@ pub async fn remove_member(
     .await?;
     tx.commit().await?;
     Ok(see_other(&format!("{}/users?ok=removed", s.base())))
+}
+
+/// Whether this organization's administrator may take over the credentials of an
+/// account (new password, TOTP reset): only when every other organization the account
+/// belongs to is also administered by the same person. Otherwise an administrator could
+/// add another organization's administrator here (`POST …/users/add`) and then reset
+/// their password or second factor.
+async fn may_manage_account(
+    conn: &mut sqlx::AnyConnection,
+    s: &StaffCtx,
+    user_id: i64,
+) -> Result<bool, Error> {
+    for m in users::memberships_of(conn, user_id).await? {
+        if m.org_id == s.org.id {
+            continue;
+        }
+        let mine = users::membership(conn, m.org_id, s.user.id).await?;
+        if !mine.is_some_and(|me| me.role.allows(prongsai_domain::Permission::ManageUsers)) {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+#[derive(Deserialize, Default)]
+pub struct AddExistingForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    division: String,
+}
+
+/// `POST /{org}/staff/users/add`: an account that already exists (a member of another
+/// organization, say) gets a role here. Someone already a member keeps their role (it
+/// is changed in the list).
+pub async fn add_existing(
+    State(state): State<AppState>,
+    s: Staff<need::ManageUsers>,
+    Form(f): Form<AddExistingForm>,
+) -> Result<Response, Error> {
+    csrf::check_session(s.csrf(), &f.csrf)?;
+    let role = parse_role(&f.role);
+    let division = parse_division(&f.division);
+    let mut tx = state.db.begin().await?;
+    let user = users::by_username(&mut tx, &f.username).await?;
+    let member = match &user {
+        Some(u) => users::membership(&mut tx, s.org.id, u.id).await?,
+        None => None,
+    };
+    let alert = if user.is_none() {
+        Some(key!("users.no_such_account"))
+    } else if member.is_some() {
+        Some(key!("users.already_member"))
+    } else if role.is_none() {
+        Some(key!("users.bad_role"))
+    } else if !matches!(division, Ok(d) if d.is_some() || !matches!(role, Some(Role::Officer | Role::DivisionHead)))
+    {
+        Some(key!("users.needs_division"))
+    } else {
+        None
+    };
+    let (Some(user), Some(role), Ok(division), None) = (user, role, division, alert) else {
+        drop(tx);
+        return users_page(
+            &state,
+            &s,
+            None,
+            alert,
+            NewUserForm::default(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    };
+    match users::set_role(
+        &mut tx,
+        &state.keys.audit,
+        s.org.id,
+        user.id,
+        role,
+        division,
+        &s.actor(),
+    )
+    .await
+    {
+        Ok(_) => {}
+        Err(StoreError::NotFound(_) | StoreError::Invalid(_)) => {
+            drop(tx);
+            return users_page(
+                &state,
+                &s,
+                None,
+                Some(key!("users.needs_division")),
+                NewUserForm::default(),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
+        Err(e) => return Err(e.into()),
+    }
+    tx.commit().await?;
+    Ok(see_other(&format!("{}/users?ok=created", s.base())))
+}
+
+#[derive(Deserialize)]
+pub struct TotpResetForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+/// `POST /{org}/staff/users/{user_id}/totp-reset`: turns a member's second factor off
+/// (a lost phone); they sign in with the password alone and enrol again. Not for one's
+/// own account (that is `/account`, with the password and a code).
+pub async fn totp_reset(
+    State(state): State<AppState>,
+    s: Staff<need::ManageUsers>,
+    Path((_org, user_id)): Path<(String, String)>,
+    Form(f): Form<TotpResetForm>,
+) -> Result<Response, Error> {
+    csrf::check_session(s.csrf(), &f.csrf)?;
+    let mut tx = state.db.begin().await?;
+    let target = member_target(&mut tx, &s, &user_id).await?;
+    let alert = if target.user_id == s.user.id {
+        Some(key!("users.not_self"))
+    } else if !may_manage_account(&mut tx, &s, target.user_id).await? {
+        Some(key!("users.other_orgs"))
+    } else {
+        None
+    };
+    if alert.is_some() {
+        drop(tx);
+        return users_page(
+            &state,
+            &s,
+            None,
+            alert,
+            NewUserForm::default(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    }
+    let user = users::by_id(&mut tx, target.user_id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    if user.totp_secret.is_some() || user.totp_enabled {
+        users::reset_totp(
+            &mut tx,
+            &state.keys.audit,
+            s.org.id,
+            target.user_id,
+            &s.actor(),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(see_other(&format!("{}/users?ok=saved", s.base())))
 }
 
 /// Entries per audit page.

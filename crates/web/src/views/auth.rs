@@ -111,7 +111,12 @@ fn dummy_hash() -> &'static str {
     H.get_or_init(|| users::hash_password("prongsai-dummy-password").unwrap_or_default())
 }
 
-async fn hit(state: &AppState, bucket: &str, limit: i64, window_ms: i64) -> Result<(), Error> {
+pub(crate) async fn hit(
+    state: &AppState,
+    bucket: &str,
+    limit: i64,
+    window_ms: i64,
+) -> Result<(), Error> {
     let mut conn = state.db.pool.acquire().await?;
     if sessions::rate_limit_hit(&mut conn, bucket, limit, window_ms).await? {
         Ok(())
@@ -314,8 +319,9 @@ pub async fn totp_submit(
     )
     .await?;
     let secret = s.user.totp_secret.clone().unwrap_or_default();
-    if !totp::verify(&secret, &f.code) {
-        let mut conn = state.db.pool.acquire().await?;
+    let mut conn = state.db.pool.acquire().await?;
+    // A wrong code and a code already used (a replay) are refused alike.
+    if !totp::accept(&mut conn, s.user.id, &secret, &f.code).await? {
         users::note_failed_login(&mut conn, s.user.id).await?;
         return totp_page(
             lang,
@@ -325,7 +331,6 @@ pub async fn totp_submit(
             StatusCode::UNPROCESSABLE_ENTITY,
         );
     }
-    let mut conn = state.db.pool.acquire().await?;
     sessions::mark_totp_verified(&mut conn, &s.token).await?;
     drop(conn);
     let to = if next.is_empty() {

@@ -387,9 +387,15 @@ pub async fn reveal_identity(
     }
     let keys = state.whistle.keys(&state)?;
     let mut tx = state.db.begin().await?;
-    let identity =
-        store::reveal_identity(&mut tx, &state.keys.audit, keys, &report, &s.actor(), reason)
-            .await?;
+    let identity = store::reveal_identity(
+        &mut tx,
+        &state.keys.audit,
+        keys,
+        &report,
+        &s.actor(),
+        reason,
+    )
+    .await?;
     tx.commit().await?;
     let identity = Some(identity.unwrap_or_default());
     detail_page(&state, &s, report, subjects, identity, None).await
@@ -419,7 +425,10 @@ pub async fn set_officer(
         return Ok(back(&s, report_id, "not_member"));
     };
     let mut tx = state.db.begin().await?;
-    if users::membership(&mut tx, s.org.id, user_id).await?.is_none() {
+    if users::membership(&mut tx, s.org.id, user_id)
+        .await?
+        .is_none()
+    {
         return Ok(back(&s, report_id, "not_member"));
     }
     store::set_subject(

@@ -390,7 +390,11 @@ pub async fn add_file(
     req: Request,
 ) -> Result<Response, Error> {
     let it = load(&state, &s, parse_no(&no)?).await?;
-    let mut mp = Multipart::from_request(req, &state).await.map_err(|_| Error::BadRequest(key!("error.bad_request")))?;
+    // Not multipart (a form posted without a file input): back to the item, nothing
+    // changed.
+    let Ok(mut mp) = Multipart::from_request(req, &state).await else {
+        return Ok(see_other(&format!("{}/info/{}", s.base(), it.no)));
+    };
     let too_large = |e: axum::extract::multipart::MultipartError| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
             Error::BadRequest(key!("error.too_large"))
@@ -441,8 +445,11 @@ pub async fn remove_file(
     let no = parse_no(&no)?;
     let file_id: i64 = file_id.parse().map_err(|_| Error::NotFound)?;
     let mut conn = state.db.pool.acquire().await?;
-    disclosure::remove_file(&mut conn, &state.keys.audit, s.org.id, no, file_id, &s.actor()).await?;
-    Ok(see_other(&format!("{}/info/{}?ok=removed", s.base(), no)))
+    match disclosure::remove_file(&mut conn, &state.keys.audit, s.org.id, no, file_id, &s.actor()).await {
+        // Already gone (a second click): the same outcome.
+        Ok(()) | Err(StoreError::NotFound(_)) => Ok(see_other(&format!("{}/info/{}?ok=removed", s.base(), no))),
+        Err(e) => Err(e.into()),
+    }
 }
 
 #[derive(Template)]

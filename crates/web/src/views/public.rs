@@ -67,11 +67,26 @@ pub async fn index(
     })
 }
 
-pub async fn org_slash(Path(org): Path<String>) -> Result<Response, Error> {
+/// `GET /{org}`: 308 to `/{org}/` (the query kept).
+pub async fn org_slash(
+    Path(org): Path<String>,
+    axum::extract::RawQuery(q): axum::extract::RawQuery,
+) -> Result<Response, Error> {
     if prongsai_domain::Slug::parse(&org).is_err() {
         return Err(Error::NotFound);
     }
-    Ok(see_other(&format!("/{org}/")))
+    Ok(crate::error::permanent_redirect(&with_query(
+        &format!("/{org}/"),
+        q.as_deref(),
+    )))
+}
+
+/// A path with the query string it came with, if any.
+pub fn with_query(path: &str, query: Option<&str>) -> String {
+    match query {
+        Some(q) if !q.is_empty() => format!("{path}?{q}"),
+        _ => path.to_string(),
+    }
 }
 
 #[derive(Template)]
@@ -81,6 +96,8 @@ struct OrgHomePage {
     o: Arc<OrgPublic>,
     type_label: &'static str,
     about: String,
+    /// The organization's public pages that exist (see `disclosure_public`).
+    nav: Vec<crate::views::disclosure_public::NavItem>,
 }
 
 /// Looks up a public organization by the slug in a URL (404 when there is none).
@@ -115,11 +132,13 @@ pub async fn org_home(
         Lang::En => org.org_type.label_en(),
     };
     let about = lang.pick(&org.about_th, &org.about_en).to_string();
+    let nav = crate::views::disclosure_public::public_nav(lang, &org.slug);
     let mut r = html(&OrgHomePage {
         p,
         o: o.clone(),
         type_label,
         about,
+        nav,
     })?;
     // Public and the same for everyone: let browsers and proxies keep it briefly.
     r.headers_mut().insert(

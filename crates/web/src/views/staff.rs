@@ -49,6 +49,17 @@ struct DashboardPage {
     can_settings: bool,
 }
 
+/// `GET /{org}/staff`: 308 to `/{org}/staff/` (the query kept) for the organization's
+/// staff; others get what the staff area gives them (sign-in, 403).
+pub async fn staff_slash(
+    s: Staff<need::StaffArea>,
+    axum::extract::RawQuery(q): axum::extract::RawQuery,
+) -> Result<Response, Error> {
+    Ok(crate::error::permanent_redirect(
+        &crate::views::public::with_query(&format!("{}/", s.base()), q.as_deref()),
+    ))
+}
+
 /// `GET /{org}/staff/`
 pub async fn dashboard(
     State(state): State<AppState>,

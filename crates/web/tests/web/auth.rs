@@ -266,9 +266,11 @@ async fn totp_enrolment_then_sign_in_with_a_computed_code() {
         .await
         .expect("body");
     let csrf2 = hidden(&page, "csrf");
-    // Thai digits are accepted.
-    let code =
-        prongsai_domain::thai::to_thai_digits(&totp::code_at(&secret, totp::now()).expect("code"));
+    // Thai digits are accepted. The enrolment code is used up, so this is the next
+    // step's code (within the one step of drift allowed).
+    let code = prongsai_domain::thai::to_thai_digits(
+        &totp::code_at(&secret, totp::now() + totp::STEP_SECONDS).expect("code"),
+    );
     let r = c2
         .post(app.url("/login/totp"))
         .form(&[

@@ -52,6 +52,11 @@ fn body(r: &StaffRoute, csrf: &str, division: i64, n: usize) -> Vec<(String, Str
             add("division", division.to_string());
         }
         "/{org}/staff/users/{user_id}/password" => add("password", format!("{PASSWORD}-{n}")),
+        // An account of the other organization only (made in the matrix's setup).
+        "/{org}/staff/users/add" => {
+            add("username", "loner".into());
+            add("role", "clerk".into());
+        }
         "/{org}/staff/divisions" => {
             add("code", format!("div-{n}"));
             add("name_th", "กองใหม่".into());
@@ -135,6 +140,14 @@ fn body(r: &StaffRoute, csrf: &str, division: i64, n: usize) -> Vec<(String, Str
             add("status", "confirmed".into());
             add("note", "ตรวจแล้ว".into());
         }
+        "/{org}/staff/info/new" | "/{org}/staff/info/{no}" => {
+            add("group", "basic".into());
+            add("title", format!("ข้อมูล {n}"));
+            add("fiscal_year", "2568".into());
+            add("rhythm", "yearly".into());
+        }
+        "/{org}/staff/info/executives" => add("executives", "นายก | นายกเทศมนตรี".into()),
+        "/{org}/staff/oit/load" | "/{org}/staff/oit/{code}/link" => add("year", "2568".into()),
         "/{org}/staff/risks/{risk_id}/review" => {
             add("fiscal_year", "2567".into());
             add("likelihood", "3".into());
@@ -158,12 +171,15 @@ async fn authorization_matrix() {
     let other = app.create_org("otherville", "เทศบาลตำบลอื่น").await;
     let division = app.divisions[0].id;
     let target = app.user("target", Role::Officer).await;
+    app.user_in(other.id, "loner", Role::Clerk).await;
     let (report_id, file_id) = crate::corruption_reports::seed_report(&app).await;
     let risk_id = {
         let mut conn = app.db.pool.acquire().await.expect("conn");
         let input = prongsai_store::risk::RiskInput { process: "ทดสอบ".into(), likelihood: 3, impact: 3, ..Default::default() };
         prongsai_store::risk::create(&mut conn, &app.keys.audit, app.org.id, &input, &Actor::cli()).await.expect("risk").id
     };
+    // An information item with a draft file, and the OIT list (information centre).
+    let (info_no, info_file_id) = crate::disclosure::seed_item(&app).await;
     // A complaint of the division officers and heads belong to, with an attachment.
     let (complaint_id, complaint_file_id) = app.complaint_in_division(division).await;
     // The seed plan, a project of that division, and an evidence file (progress routes).
@@ -223,6 +239,9 @@ async fn authorization_matrix() {
                     "{complaint_id}/files/{file_id}",
                     &format!("{complaint_id}/files/{complaint_file_id}"),
                 )
+                .replace("{no}/files/{file_id}", &format!("{info_no}/files/{info_file_id}"))
+                .replace("{no}", &info_no.to_string())
+                .replace("{code}", "o1")
                 .replace("{report_id}", &report_id.to_string())
                 .replace("{file_id}", &file_id.to_string())
                 .replace("{risk_id}", &risk_id.to_string())

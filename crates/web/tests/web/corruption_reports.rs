@@ -47,7 +47,11 @@ pub fn png_with_text(text: &str) -> Vec<u8> {
         for &b in bytes {
             crc ^= u32::from(b);
             for _ in 0..8 {
-                crc = if crc & 1 != 0 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+                crc = if crc & 1 != 0 {
+                    (crc >> 1) ^ 0xEDB8_8320
+                } else {
+                    crc >> 1
+                };
             }
         }
         !crc
@@ -61,7 +65,9 @@ pub fn png_with_text(text: &str) -> Vec<u8> {
     chunk(
         &mut out,
         b"IDAT",
-        &[0x78, 0x01, 0x01, 0x02, 0x00, 0xfd, 0xff, 0x00, 0x00, 0x00, 0x02, 0x00, 0x01],
+        &[
+            0x78, 0x01, 0x01, 0x02, 0x00, 0xfd, 0xff, 0x00, 0x00, 0x00, 0x02, 0x00, 0x01,
+        ],
     );
     chunk(&mut out, b"IEND", &[]);
     out
@@ -134,7 +140,10 @@ async fn follow_up(app: &TestApp, receipt: &str) -> reqwest::Response {
         .await
         .expect("text");
     c.post(app.url("/testville/integrity/follow-up"))
-        .form(&[("csrf", hidden(&page, "csrf")), ("receipt", receipt.to_string())])
+        .form(&[
+            ("csrf", hidden(&page, "csrf")),
+            ("receipt", receipt.to_string()),
+        ])
         .send()
         .await
         .expect("post")
@@ -150,10 +159,15 @@ async fn reporter_files_officer_replies_reporter_reads_with_receipt() {
     let id = only_report_id(&app).await;
 
     // Nothing readable in the rows: identity, text, receipt.
-    let dump = prongsai_store::backup::logical_dump(&app.db).await.expect("dump");
+    let dump = prongsai_store::backup::logical_dump(&app.db)
+        .await
+        .expect("dump");
     let text = serde_json::to_string(&dump).expect("json");
     assert!(!text.contains(&m), "marker in the database");
-    assert!(!text.contains(&receipt.replace('-', "")), "receipt in the database");
+    assert!(
+        !text.contains(&receipt.replace('-', "")),
+        "receipt in the database"
+    );
     assert!(!text.contains("photo.png"), "file name kept");
     assert!(!text.contains("นายตัวอย่าง"));
 
@@ -176,14 +190,20 @@ async fn reporter_files_officer_replies_reporter_reads_with_receipt() {
         .await
         .expect("t");
     assert!(detail.contains(&format!("เรื่อง {m}")));
-    assert!(!detail.contains(&format!("line: reporter")), "identity shown without a reveal");
+    assert!(
+        !detail.contains(&format!("line: reporter")),
+        "identity shown without a reveal"
+    );
     // The evidence lost its metadata.
     let file_id: (i64,) = sqlx::query_as("SELECT id FROM corruption_report_files")
         .fetch_one(&app.db.pool)
         .await
         .expect("file");
     let bytes = c
-        .get(app.url(&format!("/testville/staff/integrity/{id}/files/{}", file_id.0)))
+        .get(app.url(&format!(
+            "/testville/staff/integrity/{id}/files/{}",
+            file_id.0
+        )))
         .send()
         .await
         .expect("file")
@@ -191,7 +211,10 @@ async fn reporter_files_officer_replies_reporter_reads_with_receipt() {
         .await
         .expect("bytes");
     assert!(bytes.starts_with(b"\x89PNG"));
-    assert!(!String::from_utf8_lossy(&bytes).contains(&m), "metadata kept");
+    assert!(
+        !String::from_utf8_lossy(&bytes).contains(&m),
+        "metadata kept"
+    );
 
     for action in ["acknowledge", "start_investigation"] {
         let r = c
@@ -277,7 +300,11 @@ async fn reporter_files_officer_replies_reporter_reads_with_receipt() {
     // Conclusion needs the disciplinary outcome when substantiated.
     let r = c
         .post(app.url(&format!("/testville/staff/integrity/{id}/status")))
-        .form(&[("csrf", csrf.as_str()), ("action", "conclude"), ("outcome", "substantiated")])
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("action", "conclude"),
+            ("outcome", "substantiated"),
+        ])
         .send()
         .await
         .expect("conclude");
@@ -321,12 +348,19 @@ async fn every_integrity_route_is_forbidden_to_every_other_role() {
         if role == Role::IntegrityOfficer {
             continue;
         }
-        let u = app.user(&format!("r-{}", role.code().replace('_', "-")), role).await;
+        let u = app
+            .user(&format!("r-{}", role.code().replace('_', "-")), role)
+            .await;
         who.push((format!("{role:?}"), app.signed_in(&u).await));
     }
     // Integrity officers of another organization are nobody here.
-    let outsider = app.user_in(other.id, "other-integrity", Role::IntegrityOfficer).await;
-    who.push(("other org's integrity officer".into(), app.signed_in(&outsider).await));
+    let outsider = app
+        .user_in(other.id, "other-integrity", Role::IntegrityOfficer)
+        .await;
+    who.push((
+        "other org's integrity officer".into(),
+        app.signed_in(&outsider).await,
+    ));
     let mut failures = Vec::new();
     for r in &routes {
         let path = r
@@ -349,7 +383,8 @@ async fn every_integrity_route_is_forbidden_to_every_other_role() {
             let res = req.send().await.expect("request");
             let status = res.status().as_u16();
             let body = res.text().await.unwrap_or_default();
-            if status != 403 || body.contains("เรื่องทดสอบสิทธิ์") {
+            if status != 403 || body.contains("เรื่องทดสอบสิทธิ์")
+            {
                 failures.push(format!("{} {} as {name}: {status}", r.method, r.path));
             }
         }
@@ -400,16 +435,26 @@ async fn named_officers_and_their_division_heads_cannot_see_the_report() {
         .expect("head");
     }
     let detail = format!("/testville/staff/integrity/{id}");
-    assert_eq!(cb.get(app.url(&detail)).send().await.expect("g").status(), 200);
+    assert_eq!(
+        cb.get(app.url(&detail)).send().await.expect("g").status(),
+        200
+    );
     let r = ca
         .post(app.url(&format!("{detail}/officers")))
-        .form(&[("csrf", csrf_a.as_str()), ("user_id", &officer.id.to_string()), ("op", "link")])
+        .form(&[
+            ("csrf", csrf_a.as_str()),
+            ("user_id", &officer.id.to_string()),
+            ("op", "link"),
+        ])
         .send()
         .await
         .expect("link");
     assert_eq!(r.status(), 303);
     // b heads the named officer's division: no access, not even in the list.
-    assert_eq!(cb.get(app.url(&detail)).send().await.expect("g").status(), 403);
+    assert_eq!(
+        cb.get(app.url(&detail)).send().await.expect("g").status(),
+        403
+    );
     let list = cb
         .get(app.url("/testville/staff/integrity/"))
         .send()
@@ -419,16 +464,26 @@ async fn named_officers_and_their_division_heads_cannot_see_the_report() {
         .await
         .expect("t");
     assert!(!list.contains(&format!("#{id}")));
-    assert_eq!(ca.get(app.url(&detail)).send().await.expect("g").status(), 200);
+    assert_eq!(
+        ca.get(app.url(&detail)).send().await.expect("g").status(),
+        200
+    );
     // a names themself: off the case at once.
     let r = ca
         .post(app.url(&format!("{detail}/officers")))
-        .form(&[("csrf", csrf_a.as_str()), ("user_id", &a.id.to_string()), ("op", "link")])
+        .form(&[
+            ("csrf", csrf_a.as_str()),
+            ("user_id", &a.id.to_string()),
+            ("op", "link"),
+        ])
         .send()
         .await
         .expect("link");
     assert_eq!(r.status(), 303);
-    assert_eq!(ca.get(app.url(&detail)).send().await.expect("g").status(), 403);
+    assert_eq!(
+        ca.get(app.url(&detail)).send().await.expect("g").status(),
+        403
+    );
 }
 
 #[tokio::test]
@@ -490,7 +545,9 @@ async fn api_files_looks_up_and_adds_with_the_receipt_in_the_body() {
     assert_eq!(r.status(), 400);
     // There is no GET with a receipt in the URL.
     let r = c
-        .get(app.url(&format!("/api/v1/corruption-reports/lookup?receipt={receipt}")))
+        .get(app.url(&format!(
+            "/api/v1/corruption-reports/lookup?receipt={receipt}"
+        )))
         .send()
         .await
         .expect("get");
@@ -531,7 +588,11 @@ async fn submissions_are_rate_limited_per_address() {
             .expect("create");
         statuses.push(r.status().as_u16());
     }
-    assert_eq!(statuses.iter().filter(|s| **s == 201).count(), 10, "{statuses:?}");
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 201).count(),
+        10,
+        "{statuses:?}"
+    );
     assert_eq!(statuses.last(), Some(&429));
     // Another address is not affected; no address is stored anywhere.
     let r = c
@@ -542,8 +603,14 @@ async fn submissions_are_rate_limited_per_address() {
         .await
         .expect("create");
     assert_eq!(r.status(), 201);
-    let dump = prongsai_store::backup::logical_dump(&app.db).await.expect("dump");
-    assert!(!serde_json::to_string(&dump).expect("j").contains("198.51.100"));
+    let dump = prongsai_store::backup::logical_dump(&app.db)
+        .await
+        .expect("dump");
+    assert!(
+        !serde_json::to_string(&dump)
+            .expect("j")
+            .contains("198.51.100")
+    );
 }
 
 #[tokio::test]
@@ -596,14 +663,28 @@ async fn expired_reports_are_purged_for_good_and_counted_in_the_audit_trail() {
         .expect("settings");
     }
     let now = time::OffsetDateTime::now_utc();
-    let n = store::purge_expired(&app.db, &app.keys.audit, blobs.as_ref(), None, now, &Actor::system())
-        .await
-        .expect("purge");
+    let n = store::purge_expired(
+        &app.db,
+        &app.keys.audit,
+        blobs.as_ref(),
+        None,
+        now,
+        &Actor::system(),
+    )
+    .await
+    .expect("purge");
     assert_eq!(n, 1);
     // Idempotent: a second run (or another process) deletes nothing more.
-    let again = store::purge_expired(&app.db, &app.keys.audit, blobs.as_ref(), Some(app.org.id), now, &Actor::system())
-        .await
-        .expect("purge");
+    let again = store::purge_expired(
+        &app.db,
+        &app.keys.audit,
+        blobs.as_ref(),
+        Some(app.org.id),
+        now,
+        &Actor::system(),
+    )
+    .await
+    .expect("purge");
     assert_eq!(again, 0);
     let (reports,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM corruption_reports")
         .fetch_one(&app.db.pool)
@@ -615,7 +696,11 @@ async fn expired_reports_are_purged_for_good_and_counted_in_the_audit_trail() {
         .await
         .expect("n");
     assert_eq!(files, 1);
-    assert_eq!(blobs.list().expect("list").len(), 1, "the blob went with the row");
+    assert_eq!(
+        blobs.list().expect("list").len(),
+        1,
+        "the blob went with the row"
+    );
     let (after,): (String,) =
         sqlx::query_as("SELECT after_json FROM audit_log WHERE action = 'corruption_report.purge'")
             .fetch_one(&app.db.pool)
@@ -642,12 +727,21 @@ async fn org_export_leaves_corruption_reports_out() {
         .expect("export");
     assert!(!doc.contains(&m));
     assert!(!doc.contains(&sealed), "sealed report in the export");
-    assert!(!doc.contains("corruption_reports\""), "a corruption-report section");
+    assert!(
+        !doc.contains("corruption_reports\""),
+        "a corruption-report section"
+    );
 }
 
 /// A report with one evidence file, filed through the form (for the matrix test).
 pub async fn seed_report(app: &TestApp) -> (i64, i64) {
-    file_report(app, "matrix", "matrix report", &[("m.png", &png_with_text("m"))]).await;
+    file_report(
+        app,
+        "matrix",
+        "matrix report",
+        &[("m.png", &png_with_text("m"))],
+    )
+    .await;
     let (id, file): (i64, i64) = sqlx::query_as(
         "SELECT r.id, f.id FROM corruption_reports r JOIN corruption_report_files f ON f.report_id = r.id \
          WHERE r.org_id = $1",
