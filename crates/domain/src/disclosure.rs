@@ -238,12 +238,21 @@ pub fn parse_links(field: &str) -> Result<Vec<ItemLink>, String> {
             None => ("", line),
         };
         if !(url.starts_with("https://") || url.starts_with("http://"))
-            || url.chars().any(|c| c.is_whitespace() || c == '"' || c == '<' || c == '>')
+            || url
+                .chars()
+                .any(|c| c.is_whitespace() || c == '"' || c == '<' || c == '>')
         {
-            return Err(format!("บรรทัดที่ {}: ลิงก์ต้องขึ้นต้นด้วย https:// หรือ http://", n + 1));
+            return Err(format!(
+                "บรรทัดที่ {}: ลิงก์ต้องขึ้นต้นด้วย https:// หรือ http://",
+                n + 1
+            ));
         }
         out.push(ItemLink {
-            label: if label.is_empty() { url.to_string() } else { label.to_string() },
+            label: if label.is_empty() {
+                url.to_string()
+            } else {
+                label.to_string()
+            },
             url: url.to_string(),
         });
     }

@@ -131,12 +131,12 @@ pub fn format_baht(satang: i64) -> String {
     let whole = (a / 100).to_string();
     let mut out = String::new();
     for (i, c) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i) % 3 == 0 {
+        if i > 0 && (whole.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
     }
-    if a % 100 != 0 {
+    if !a.is_multiple_of(100) {
         out.push_str(&format!(".{:02}", a % 100));
     }
     if neg { format!("-{out}") } else { out }
@@ -527,10 +527,12 @@ pub struct Analysis {
 }
 
 fn add_to(groups: &mut BTreeMap<String, GroupTotals>, key: &str, r: &Record) {
-    let g = groups.entry(key.to_string()).or_insert_with(|| GroupTotals {
-        key: key.to_string(),
-        ..GroupTotals::default()
-    });
+    let g = groups
+        .entry(key.to_string())
+        .or_insert_with(|| GroupTotals {
+            key: key.to_string(),
+            ..GroupTotals::default()
+        });
     g.count += 1;
     g.budget += r.budget;
     if let Some(a) = r.agreed_amount() {
@@ -554,8 +556,12 @@ pub fn subject_kind(subject: &str) -> String {
         .to_lowercase()
 }
 
+/// Purchases grouped by what they share (`supplier`/`subject`, key): record, award
+/// date, agreed amount.
+type SplitCandidates<'a> = BTreeMap<(String, String), Vec<(&'a Record, Date, i64)>>;
+
 fn find_splits(records: &[Record], cfg: &AnalysisConfig) -> Vec<SplitGroup> {
-    let mut groups: BTreeMap<(String, String), Vec<(&Record, Date, i64)>> = BTreeMap::new();
+    let mut groups: SplitCandidates<'_> = BTreeMap::new();
     for r in records {
         let (Some(d), Some(amount)) = (r.awarded_on, r.agreed_amount()) else {
             continue;
@@ -657,9 +663,7 @@ pub fn analyse(records: &[Record], cfg: &AnalysisConfig) -> Analysis {
         ((sum_sq * 10_000 + total_sq / 2) / total_sq) as i64
     };
     let mut method_list: Vec<GroupTotals> = by_method.into_values().collect();
-    method_list.sort_by_key(|g| {
-        Method::from_code(&g.key).map_or(usize::MAX, |m| m as usize)
-    });
+    method_list.sort_by_key(|g| Method::from_code(&g.key).map_or(usize::MAX, |m| m as usize));
     Analysis {
         count: records.len(),
         total_budget: records.iter().map(|r| r.budget).sum(),
@@ -766,7 +770,14 @@ mod tests {
     use super::*;
     use time::macros::date;
 
-    fn rec(id: i64, subject: &str, method: Method, budget_baht: i64, bids: &[(&str, i64)], day: Date) -> Record {
+    fn rec(
+        id: i64,
+        subject: &str,
+        method: Method,
+        budget_baht: i64,
+        bids: &[(&str, i64)],
+        day: Date,
+    ) -> Record {
         Record {
             id,
             ref_no: format!("R{id}"),
@@ -777,7 +788,11 @@ mod tests {
             reference_price: Some(budget_baht * 100),
             bids: bids
                 .iter()
-                .map(|(n, a)| Bid { name: (*n).into(), amount: Some(a * 100), disqualified: false })
+                .map(|(n, a)| Bid {
+                    name: (*n).into(),
+                    amount: Some(a * 100),
+                    disqualified: false,
+                })
                 .collect(),
             winner: if bids.is_empty() { None } else { Some(0) },
             contract_amount: bids.first().map(|b| b.1 * 100),
@@ -793,13 +808,22 @@ mod tests {
     #[test]
     fn thai_ids_are_checked() {
         // 1-1017-00230-71-6: weights 13…2 give 148, 148 mod 11 = 5, (11 − 5) mod 10 = 6.
-        assert_eq!(parse_thai_id("1-1017-00230-71-6").as_deref(), Some("1101700230716"));
-        assert_eq!(parse_thai_id("๑๑๐๑๗๐๐๒๓๐๗๑๖").as_deref(), Some("1101700230716"));
+        assert_eq!(
+            parse_thai_id("1-1017-00230-71-6").as_deref(),
+            Some("1101700230716")
+        );
+        assert_eq!(
+            parse_thai_id("๑๑๐๑๗๐๐๒๓๐๗๑๖").as_deref(),
+            Some("1101700230716")
+        );
         assert!(parse_thai_id("1101700230719").is_none());
         assert!(parse_thai_id("110170023071").is_none());
         assert!(parse_thai_id("11017002307a6").is_none());
         // A juristic person's number uses the same check digit.
-        assert_eq!(parse_thai_id("0105536092641").as_deref(), Some("0105536092641"));
+        assert_eq!(
+            parse_thai_id("0105536092641").as_deref(),
+            Some("0105536092641")
+        );
     }
 
     #[test]
@@ -809,12 +833,24 @@ mod tests {
         assert_eq!(normalize_name("หจก. รุ่งเรือง การช่าง"), "รุ่งเรืองการช่าง");
         assert_eq!(normalize_name("น.ส.สมศรี ใจงาม"), "สมศรีใจงาม");
         // SARA AM typed as NIKHAHIT + SARA AA.
-        assert_eq!(normalize_name("ร้านน\u{0E4D}\u{0E49}\u{0E32}ดี"), normalize_name("ร้านน้ำดี"));
+        assert_eq!(
+            normalize_name("ร้านน\u{0E4D}\u{0E49}\u{0E32}ดี"),
+            normalize_name("ร้านน้ำดี")
+        );
         assert_eq!(normalize_name("Somchai Co., Ltd."), "somchai");
-        assert_eq!(match_tie("สมชายใจดี", None, "สมชายใจดี", None), Some(MatchKind::Name));
-        assert_eq!(match_tie("สมชายใจดีการค้า", None, "สมชายใจดี", None), Some(MatchKind::NameContains));
+        assert_eq!(
+            match_tie("สมชายใจดี", None, "สมชายใจดี", None),
+            Some(MatchKind::Name)
+        );
+        assert_eq!(
+            match_tie("สมชายใจดีการค้า", None, "สมชายใจดี", None),
+            Some(MatchKind::NameContains)
+        );
         assert_eq!(match_tie("สมชาย", None, "สมชายใจดี", None), None);
-        assert_eq!(match_tie("ก", Some("h1"), "ข", Some("h1")), Some(MatchKind::TaxId));
+        assert_eq!(
+            match_tie("ก", Some("h1"), "ข", Some("h1")),
+            Some(MatchKind::TaxId)
+        );
         assert_eq!(match_tie("ก", Some(""), "ข", Some("")), None);
     }
 
@@ -833,19 +869,58 @@ mod tests {
         vec![
             // Three purchases of office supplies from one shop within 20 days, each
             // under 500,000, together 1,260,000: split.
-            rec(1, "จัดซื้อวัสดุสำนักงาน ครั้งที่ 1", Method::Specific, 480_000, &[("ร้านรุ่งเรืองพาณิชย์", 450_000)], date!(2023 - 01 - 05)),
-            rec(2, "จัดซื้อวัสดุสำนักงาน ครั้งที่ 2", Method::Specific, 480_000, &[("ร้าน รุ่งเรืองพาณิชย์", 420_000)], date!(2023 - 01 - 12)),
-            rec(3, "จัดซื้อวัสดุสำนักงาน ครั้งที่ 3", Method::Specific, 480_000, &[("ร้านรุ่งเรืองพาณิชย์", 390_000)], date!(2023 - 01 - 25)),
+            rec(
+                1,
+                "จัดซื้อวัสดุสำนักงาน ครั้งที่ 1",
+                Method::Specific,
+                480_000,
+                &[("ร้านรุ่งเรืองพาณิชย์", 450_000)],
+                date!(2023 - 01 - 05),
+            ),
+            rec(
+                2,
+                "จัดซื้อวัสดุสำนักงาน ครั้งที่ 2",
+                Method::Specific,
+                480_000,
+                &[("ร้าน รุ่งเรืองพาณิชย์", 420_000)],
+                date!(2023 - 01 - 12),
+            ),
+            rec(
+                3,
+                "จัดซื้อวัสดุสำนักงาน ครั้งที่ 3",
+                Method::Specific,
+                480_000,
+                &[("ร้านรุ่งเรืองพาณิชย์", 390_000)],
+                date!(2023 - 01 - 25),
+            ),
             // A single-bid e-bidding, awarded above the reference price.
             {
-                let mut r = rec(4, "ก่อสร้างถนน คสล.", Method::EBidding, 3_000_000, &[("บริษัท ถนนดี จำกัด", 2_950_000)], date!(2023 - 02 - 10));
+                let mut r = rec(
+                    4,
+                    "ก่อสร้างถนน คสล.",
+                    Method::EBidding,
+                    3_000_000,
+                    &[("บริษัท ถนนดี จำกัด", 2_950_000)],
+                    date!(2023 - 02 - 10),
+                );
                 r.reference_price = Some(2_900_000 * 100);
                 r.announced_on = Some(date!(2023 - 01 - 30));
                 r.tender_end_on = Some(date!(2023 - 02 - 02));
                 r
             },
             // A competitive e-bidding with three bids.
-            rec(5, "จัดซื้อรถบรรทุกขยะ", Method::EBidding, 2_500_000, &[("บริษัท รถดี จำกัด", 2_400_000), ("บริษัท รถเร็ว จำกัด", 2_450_000), ("บริษัท รถถูก จำกัด", 2_480_000)], date!(2023 - 01 - 20)),
+            rec(
+                5,
+                "จัดซื้อรถบรรทุกขยะ",
+                Method::EBidding,
+                2_500_000,
+                &[
+                    ("บริษัท รถดี จำกัด", 2_400_000),
+                    ("บริษัท รถเร็ว จำกัด", 2_450_000),
+                    ("บริษัท รถถูก จำกัด", 2_480_000),
+                ],
+                date!(2023 - 01 - 20),
+            ),
         ]
     }
 
@@ -857,7 +932,10 @@ mod tests {
         assert_eq!(ids, [1, 2, 5, 3]);
         assert_eq!(s.rows[0].no, 1);
         assert_eq!(s.total_budget, (480_000 * 3 + 2_500_000) * 100);
-        assert_eq!(s.total_agreed, (450_000 + 420_000 + 390_000 + 2_400_000) * 100);
+        assert_eq!(
+            s.total_agreed,
+            (450_000 + 420_000 + 390_000 + 2_400_000) * 100
+        );
         assert_eq!(s.rows[2].bidders.len(), 3);
         assert_eq!(s.rows[0].reason, DEFAULT_REASON_TH);
         assert_eq!(monthly_summary(&rs, 2023, 2).rows.len(), 1);
@@ -870,7 +948,10 @@ mod tests {
         assert_eq!(a.count, 5);
         assert_eq!(a.total_agreed, 6_610_000 * 100);
         let spec = a.by_method.iter().find(|g| g.key == "specific").unwrap();
-        assert_eq!((spec.count, spec.budget, spec.agreed, spec.saving), (3, 144_000_000, 126_000_000, 18_000_000));
+        assert_eq!(
+            (spec.count, spec.budget, spec.agreed, spec.saving),
+            (3, 144_000_000, 126_000_000, 18_000_000)
+        );
         assert_eq!(a.by_method[0].key, "e_bidding");
         // Suppliers: ถนนดี 2,950,000; รถดี 2,400,000; รุ่งเรืองพาณิชย์ 1,260,000 (3 awards).
         assert_eq!(a.suppliers.len(), 3);
@@ -892,7 +973,10 @@ mod tests {
     #[test]
     fn red_flags_per_procurement() {
         let f = red_flags(&year(), &AnalysisConfig::default());
-        let got: Vec<(i64, &str)> = f.iter().map(|f| (f.procurement_id, f.code.as_str())).collect();
+        let got: Vec<(i64, &str)> = f
+            .iter()
+            .map(|f| (f.procurement_id, f.code.as_str()))
+            .collect();
         assert_eq!(
             got,
             [
@@ -905,8 +989,15 @@ mod tests {
             ]
         );
         // With a 15 % concentration limit, the shop with three awards (19.06 %) is flagged.
-        let cfg = AnalysisConfig { concentration_flag_bp: 1500, ..AnalysisConfig::default() };
-        let ps02: Vec<i64> = red_flags(&year(), &cfg).iter().filter(|f| f.code == "PS02").map(|f| f.procurement_id).collect();
+        let cfg = AnalysisConfig {
+            concentration_flag_bp: 1500,
+            ..AnalysisConfig::default()
+        };
+        let ps02: Vec<i64> = red_flags(&year(), &cfg)
+            .iter()
+            .filter(|f| f.code == "PS02")
+            .map(|f| f.procurement_id)
+            .collect();
         assert_eq!(ps02, [1, 2, 3]);
         assert!(own_indicator_title("PS01").is_some());
     }

@@ -1192,7 +1192,7 @@ pub async fn purge_expired(
         }
         if deleted > 0 {
             audit::record(
-                &mut *tx,
+                &mut tx,
                 audit_key,
                 org,
                 actor,

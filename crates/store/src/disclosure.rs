@@ -983,15 +983,15 @@ pub fn import_section<'a>(
             let item = get(conn, x.org_id, no)
                 .await?
                 .ok_or_else(|| bad("information item vanished"))?;
-            if item.is_public() {
-                if let Some(cur) = version(conn, x.org_id, id, item.version).await? {
-                    let public = InfoItem {
-                        title: cur.title,
-                        body: cur.body,
-                        ..item
-                    };
-                    index(conn, x.org_id, &slug, &public, cur.published_at).await?;
-                }
+            if item.is_public()
+                && let Some(cur) = version(conn, x.org_id, id, item.version).await?
+            {
+                let public = InfoItem {
+                    title: cur.title,
+                    body: cur.body,
+                    ..item
+                };
+                index(conn, x.org_id, &slug, &public, cur.published_at).await?;
             }
         }
         for (n, e) in arr(v, "executives")?.iter().enumerate() {

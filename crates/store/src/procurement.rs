@@ -870,6 +870,7 @@ pub async fn summary_months(conn: &mut AnyConnection, org_id: i64) -> Result<Vec
 }
 
 /// Attaches an already stored (media-checked) file to a procurement, audited.
+#[allow(clippy::too_many_arguments)]
 pub async fn add_document(
     conn: &mut AnyConnection,
     audit_key: &[u8],
@@ -1566,7 +1567,7 @@ pub fn export_section<'a>(conn: &'a mut AnyConnection, x: &'a ExportCtx) -> BoxF
                 "lawful": c.lawful, "on_purpose": c.on_purpose, "worth_it": c.worth_it, "efficient": c.efficient,
                 "notes": c.notes, "checked_by": c.checked_by, "checked_at": c.checked_at}));
         }
-        let decl_rows: Vec<(i64, i64, String, String, String, String, String, String, i64, i64)> = sqlx::query_as(
+        let decl_rows: Vec<DeclRow> = sqlx::query_as(
             "SELECT id, user_id, kind, name, name_norm, relation, id_hash, id_last4, created_at, updated_at \
              FROM coi_declarations WHERE org_id = $1",
         )
@@ -1596,7 +1597,7 @@ pub fn export_section<'a>(conn: &'a mut AnyConnection, x: &'a ExportCtx) -> BoxF
                 "created_at": created, "updated_at": updated}),
             ));
         }
-        let flag_rows: Vec<(i64, i64, String, i64, i64, String, String, String, i64, String, Option<i64>)> =
+        let flag_rows: Vec<FlagRow> =
             sqlx::query_as(
                 "SELECT procurement_id, bidder_seq, bidder_name, user_id, declaration_id, match_kind, status, note, \
                  flagged_at, resolved_by, resolved_at FROM coi_flags WHERE org_id = $1",
@@ -1623,6 +1624,36 @@ pub fn export_section<'a>(conn: &'a mut AnyConnection, x: &'a ExportCtx) -> BoxF
         }))
     })
 }
+
+/// A `coi_declarations` row: id, user_id, kind, name, name_norm, relation, id_hash,
+/// id_last4, created_at, updated_at.
+type DeclRow = (
+    i64,
+    i64,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    i64,
+    i64,
+);
+/// A `coi_flags` row: procurement_id, bidder_seq, bidder_name, user_id, declaration_id,
+/// match_kind, status, note, flagged_at, resolved_by, resolved_at.
+type FlagRow = (
+    i64,
+    i64,
+    String,
+    i64,
+    i64,
+    String,
+    String,
+    String,
+    i64,
+    String,
+    Option<i64>,
+);
 
 fn arr<'a>(v: &'a Value, name: &str) -> Result<&'a Vec<Value>> {
     static EMPTY: Vec<Value> = Vec::new();

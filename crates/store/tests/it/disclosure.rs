@@ -26,14 +26,65 @@ pub fn draft(title: &str, body: &str) -> ItemDraft {
 pub async fn add_disclosure(t: &TestDb, org: &prongsai_store::orgs::Organization) {
     let mut c = t.conn().await;
     let a = Actor::cli();
-    let it = disclosure::create(&mut c, t.key(), org.id, &draft("ประกาศผลการจัดซื้อจัดจ้าง", "สรุปผลการจัดซื้อจัดจ้างประจำเดือนมกราคม ๒๕๖๘"), &a)
+    let it = disclosure::create(
+        &mut c,
+        t.key(),
+        org.id,
+        &draft(
+            "ประกาศผลการจัดซื้อจัดจ้าง",
+            "สรุปผลการจัดซื้อจัดจ้างประจำเดือนมกราคม ๒๕๖๘",
+        ),
+        &a,
+    )
+    .await
+    .unwrap();
+    disclosure::add_file(
+        &mut c,
+        t.key(),
+        t.blobs.as_ref(),
+        org.id,
+        it.no,
+        "สขร1.pdf",
+        b"%PDF-1.4\n%%EOF\n",
+        &a,
+    )
+    .await
+    .unwrap();
+    disclosure::publish_at(
+        &mut c,
+        t.key(),
+        org.id,
+        &org.slug,
+        it.no,
+        &a,
+        1_735_000_000_000,
+    )
+    .await
+    .unwrap();
+    disclosure::update(
+        &mut c,
+        t.key(),
+        org.id,
+        it.no,
+        &draft("ประกาศผลการจัดซื้อจัดจ้าง (แก้ไข)", "ฉบับแก้ไข"),
+        &a,
+    )
+    .await
+    .unwrap();
+    disclosure::publish_at(
+        &mut c,
+        t.key(),
+        org.id,
+        &org.slug,
+        it.no,
+        &a,
+        1_736_000_000_000,
+    )
+    .await
+    .unwrap();
+    disclosure::create(&mut c, t.key(), org.id, &draft("ร่างที่ยังไม่เผยแพร่", "ร่าง"), &a)
         .await
         .unwrap();
-    disclosure::add_file(&mut c, t.key(), t.blobs.as_ref(), org.id, it.no, "สขร1.pdf", b"%PDF-1.4\n%%EOF\n", &a).await.unwrap();
-    disclosure::publish_at(&mut c, t.key(), org.id, &org.slug, it.no, &a, 1_735_000_000_000).await.unwrap();
-    disclosure::update(&mut c, t.key(), org.id, it.no, &draft("ประกาศผลการจัดซื้อจัดจ้าง (แก้ไข)", "ฉบับแก้ไข"), &a).await.unwrap();
-    disclosure::publish_at(&mut c, t.key(), org.id, &org.slug, it.no, &a, 1_736_000_000_000).await.unwrap();
-    disclosure::create(&mut c, t.key(), org.id, &draft("ร่างที่ยังไม่เผยแพร่", "ร่าง"), &a).await.unwrap();
     disclosure::set_executives(
         &mut c,
         t.key(),
@@ -43,12 +94,21 @@ pub async fn add_disclosure(t: &TestDb, org: &prongsai_store::orgs::Organization
     )
     .await
     .unwrap();
-    oit::load_shipped(&mut c, t.key(), org.id, 2568, &a).await.unwrap();
-    oit::set_link(&mut c, t.key(), org.id, 2568, "o23", Some(it.no), "", &a).await.unwrap();
+    oit::load_shipped(&mut c, t.key(), org.id, 2568, &a)
+        .await
+        .unwrap();
+    oit::set_link(&mut c, t.key(), org.id, 2568, "o23", Some(it.no), "", &a)
+        .await
+        .unwrap();
     drop(c);
     visits::add_counts(
         &t.db,
-        &[visits::ViewCount { org_id: org.id, day: "2025-02-01".into(), path: format!("/{}/", org.slug), views: 3 }],
+        &[visits::ViewCount {
+            org_id: org.id,
+            day: "2025-02-01".into(),
+            path: format!("/{}/", org.slug),
+            views: 3,
+        }],
     )
     .await
     .unwrap();

@@ -76,7 +76,12 @@ pub fn public_nav(lang: Lang, slug: &str) -> Vec<NavItem> {
         .collect()
 }
 
-fn public_page(lang: Lang, here: &str, title_key: &str, org: &prongsai_store::orgs::Organization) -> Page {
+fn public_page(
+    lang: Lang,
+    here: &str,
+    title_key: &str,
+    org: &prongsai_store::orgs::Organization,
+) -> Page {
     let mut p = Page::new(lang, here, title_key);
     p.org = Some(OrgNav {
         slug: org.slug.clone(),
@@ -87,8 +92,12 @@ fn public_page(lang: Lang, here: &str, title_key: &str, org: &prongsai_store::or
 
 /// Public and the same for everyone: browsers and proxies may keep it briefly.
 fn cache_briefly(mut r: Response) -> Response {
-    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=60"));
-    r.headers_mut().insert(header::VARY, HeaderValue::from_static("Cookie"));
+    r.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=60"),
+    );
+    r.headers_mut()
+        .insert(header::VARY, HeaderValue::from_static("Cookie"));
     r
 }
 
@@ -118,7 +127,11 @@ impl Format {
 
 /// A CSV field, quoted when it must be, with formula-looking cells defused.
 pub fn csv_field(s: &str) -> String {
-    let s = if s.starts_with(['=', '+', '-', '@']) { format!("'{s}") } else { s.to_string() };
+    let s = if s.starts_with(['=', '+', '-', '@']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    };
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
@@ -134,7 +147,14 @@ pub fn csv_response(name: &str, rows: Vec<Vec<String>>) -> Response {
         out.push_str("\r\n");
     }
     let disp = format!("attachment; filename=\"{name}\"");
-    let mut r = ([(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"))], out).into_response();
+    let mut r = (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/csv; charset=utf-8"),
+        )],
+        out,
+    )
+        .into_response();
     if let Ok(v) = HeaderValue::from_str(&disp) {
         r.headers_mut().insert(header::CONTENT_DISPOSITION, v);
     }
@@ -179,7 +199,13 @@ fn item_json(slug: &str, i: &PublicItem) -> serde_json::Value {
     })
 }
 
-async fn index_as(state: AppState, slug: String, lang: Lang, here: String, format: Format) -> Result<Response, Error> {
+async fn index_as(
+    state: AppState,
+    slug: String,
+    lang: Lang,
+    here: String,
+    format: Format,
+) -> Result<Response, Error> {
     let o = public_org(&state, &slug).await?;
     let org = &o.org;
     let mut conn = state.db.pool.acquire().await?;
@@ -187,7 +213,17 @@ async fn index_as(state: AppState, slug: String, lang: Lang, here: String, forma
     match format {
         Format::Csv => {
             let mut rows = vec![
-                ["no", "group", "title", "date", "fiscal_year", "version", "url"].map(String::from).to_vec(),
+                [
+                    "no",
+                    "group",
+                    "title",
+                    "date",
+                    "fiscal_year",
+                    "version",
+                    "url",
+                ]
+                .map(String::from)
+                .to_vec(),
             ];
             for i in &items {
                 rows.push(vec![
@@ -216,7 +252,11 @@ async fn index_as(state: AppState, slug: String, lang: Lang, here: String, forma
                 })
                 .collect();
             let p = public_page(lang, &here, "info.title", org);
-            Ok(cache_briefly(html(&IndexPage { p, slug: org.slug.clone(), groups })?))
+            Ok(cache_briefly(html(&IndexPage {
+                p,
+                slug: org.slug.clone(),
+                groups,
+            })?))
         }
     }
 }
@@ -234,12 +274,22 @@ pub async fn index(
 }
 
 /// `GET /{org}/info.csv`
-pub async fn index_csv(State(state): State<AppState>, Path(slug): Path<String>, ReqLang(lang): ReqLang, Here(here): Here) -> Result<Response, Error> {
+pub async fn index_csv(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    ReqLang(lang): ReqLang,
+    Here(here): Here,
+) -> Result<Response, Error> {
     index_as(state, slug, lang, here, Format::Csv).await
 }
 
 /// `GET /{org}/info.json`
-pub async fn index_json(State(state): State<AppState>, Path(slug): Path<String>, ReqLang(lang): ReqLang, Here(here): Here) -> Result<Response, Error> {
+pub async fn index_json(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    ReqLang(lang): ReqLang,
+    Here(here): Here,
+) -> Result<Response, Error> {
     index_as(state, slug, lang, here, Format::Json).await
 }
 
@@ -283,13 +333,19 @@ pub async fn item(
     let o = public_org(&state, &slug).await?;
     let org = &o.org;
     let mut conn = state.db.pool.acquire().await?;
-    let it = disclosure::get(&mut conn, org.id, no).await?.ok_or(Error::NotFound)?;
+    let it = disclosure::get(&mut conn, org.id, no)
+        .await?
+        .ok_or(Error::NotFound)?;
     if !it.is_public() {
         return Err(Error::NotFound);
     }
     let versions = disclosure::versions(&mut conn, org.id, it.id).await?;
     let want = q.v.unwrap_or(it.version);
-    let shown = versions.iter().find(|v| v.version == want).cloned().ok_or(Error::NotFound)?;
+    let shown = versions
+        .iter()
+        .find(|v| v.version == want)
+        .cloned()
+        .ok_or(Error::NotFound)?;
     let files = disclosure::files_of(&mut conn, org.id, it.id, shown.version).await?;
     let mut p = public_page(lang, &here, "info.title", org);
     p.title = shown.title.clone();
@@ -319,25 +375,39 @@ pub async fn file(
     let file_id: i64 = file_id.parse().map_err(|_| Error::NotFound)?;
     let o = public_org(&state, &slug).await?;
     let mut conn = state.db.pool.acquire().await?;
-    let f = disclosure::public_file(&mut conn, o.org.id, no, file_id).await?.ok_or(Error::NotFound)?;
+    let f = disclosure::public_file(&mut conn, o.org.id, no, file_id)
+        .await?
+        .ok_or(Error::NotFound)?;
     drop(conn);
     let blobs = state.blobs.clone();
     let key = f.storage_key.clone();
     let bytes = tokio::task::spawn_blocking(move || blobs.get(&key))
         .await
         .map_err(|e| Error::Internal(e.to_string()))??;
-    let ct = HeaderValue::from_str(&f.content_type).unwrap_or(HeaderValue::from_static("application/octet-stream"));
+    let ct = HeaderValue::from_str(&f.content_type)
+        .unwrap_or(HeaderValue::from_static("application/octet-stream"));
     let mut r = ([(header::CONTENT_TYPE, ct)], bytes).into_response();
-    let ascii: String = f.original_name.chars().filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_')).collect();
+    let ascii: String = f
+        .original_name
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+        .collect();
     let disp = format!(
         "inline; filename=\"{}\"; filename*=UTF-8''{}",
-        if ascii.is_empty() { "file".to_string() } else { ascii },
+        if ascii.is_empty() {
+            "file".to_string()
+        } else {
+            ascii
+        },
         crate::page::url_encode(&f.original_name)
     );
     if let Ok(v) = HeaderValue::from_str(&disp) {
         r.headers_mut().insert(header::CONTENT_DISPOSITION, v);
     }
-    r.headers_mut().insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    r.headers_mut().insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     Ok(cache_briefly(r))
 }
 
@@ -379,13 +449,26 @@ pub async fn search_page(
         Format::Json => Ok(json_response(json!({"query": query, "results": hits}))),
         Format::Csv => {
             let mut rows = vec![["title", "url", "kind", "score"].map(String::from).to_vec()];
-            rows.extend(hits.iter().map(|h| vec![h.title.clone(), h.url.clone(), h.kind.clone(), h.score.to_string()]));
+            rows.extend(hits.iter().map(|h| {
+                vec![
+                    h.title.clone(),
+                    h.url.clone(),
+                    h.kind.clone(),
+                    h.score.to_string(),
+                ]
+            }));
             Ok(csv_response("search.csv", rows))
         }
         Format::Html => {
             let p = public_page(lang, &here, "search.title", org);
             let searched = !query.trim().is_empty();
-            Ok(cache_briefly(html(&SearchPage { p, slug: org.slug.clone(), q: query, hits, searched })?))
+            Ok(cache_briefly(html(&SearchPage {
+                p,
+                slug: org.slug.clone(),
+                q: query,
+                hits,
+                searched,
+            })?))
         }
     }
 }

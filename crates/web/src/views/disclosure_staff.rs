@@ -87,14 +87,29 @@ struct ListPage {
 }
 
 /// `GET /{org}/staff/info`
-pub async fn list(State(state): State<AppState>, s: Staff<need::DraftInformation>, Query(q): Query<OkQuery>) -> Result<Response, Error> {
+pub async fn list(
+    State(state): State<AppState>,
+    s: Staff<need::DraftInformation>,
+    Query(q): Query<OkQuery>,
+) -> Result<Response, Error> {
     let mut conn = state.db.pool.acquire().await?;
     let now = prongsai_store::now_ms();
-    let rows: Vec<Row> = disclosure::list(&mut conn, s.org.id).await?.into_iter().map(|it| row(s.lang, it, now)).collect();
+    let rows: Vec<Row> = disclosure::list(&mut conn, s.org.id)
+        .await?
+        .into_iter()
+        .map(|it| row(s.lang, it, now))
+        .collect();
     let mut p = s.page("info.staff_title", "info");
     p.notice = ok_notice(s.lang, q.ok.as_deref());
     let stale = rows.iter().filter(|r| r.it.is_stale(now)).count();
-    html(&ListPage { p, base: s.base(), slug: s.org.slug.clone(), rows, stale, can_publish: s.may(Permission::PublishInformation) })
+    html(&ListPage {
+        p,
+        base: s.base(),
+        slug: s.org.slug.clone(),
+        rows,
+        stale,
+        can_publish: s.may(Permission::PublishInformation),
+    })
 }
 
 /// An option of a select.
@@ -168,7 +183,8 @@ impl ItemForm {
     fn draft(&self, divisions: &[Division]) -> Result<ItemDraft, &'static str> {
         let group = InfoGroup::from_code(&self.group).ok_or(key!("info.err_group"))?;
         let rhythm = UpdateRhythm::from_code(&self.rhythm).ok_or(key!("info.err_rhythm"))?;
-        let fiscal_year = prongsai_domain::thai::parse_int(&self.fiscal_year).map_err(|_| key!("info.err_year"))?;
+        let fiscal_year = prongsai_domain::thai::parse_int(&self.fiscal_year)
+            .map_err(|_| key!("info.err_year"))?;
         let division_id = match self.division.trim() {
             "" => None,
             d => Some(
@@ -194,13 +210,25 @@ impl ItemForm {
 fn options(lang: Lang, f: &ItemForm, divisions: &[Division]) -> (Vec<Opt>, Vec<Opt>, Vec<Opt>) {
     let groups = InfoGroup::ALL
         .into_iter()
-        .map(|g| Opt { value: g.code().into(), label: group_label(lang, g).into(), selected: f.group == g.code() })
+        .map(|g| Opt {
+            value: g.code().into(),
+            label: group_label(lang, g).into(),
+            selected: f.group == g.code(),
+        })
         .collect();
     let rhythms = UpdateRhythm::ALL
         .into_iter()
-        .map(|r| Opt { value: r.code().into(), label: rhythm_label(lang, r).into(), selected: f.rhythm == r.code() })
+        .map(|r| Opt {
+            value: r.code().into(),
+            label: rhythm_label(lang, r).into(),
+            selected: f.rhythm == r.code(),
+        })
         .collect();
-    let mut divs = vec![Opt { value: String::new(), label: "—".into(), selected: f.division.is_empty() }];
+    let mut divs = vec![Opt {
+        value: String::new(),
+        label: "—".into(),
+        selected: f.division.is_empty(),
+    }];
     divs.extend(divisions.iter().map(|d| Opt {
         value: d.id.to_string(),
         label: lang.pick(&d.name_th, &d.name_en).to_string(),
@@ -229,13 +257,32 @@ async fn edit_page(
         None => (Vec::new(), Vec::new()),
     };
     let (groups, rhythms, divisions) = options(s.lang, &f, &divisions);
-    let mut p = s.page(if item.is_some() { "info.edit_title" } else { "info.new_title" }, "info");
+    let mut p = s.page(
+        if item.is_some() {
+            "info.edit_title"
+        } else {
+            "info.new_title"
+        },
+        "info",
+    );
     p.alert = alert.map(|k| t(s.lang, k).to_string());
     p.notice = notice;
     let can_publish = item.as_ref().is_some_and(|it| may_publish(s, it));
     html_status(
         status,
-        &EditPage { p, base: s.base(), slug: s.org.slug.clone(), item, f, groups, rhythms, divisions, files, versions, can_publish },
+        &EditPage {
+            p,
+            base: s.base(),
+            slug: s.org.slug.clone(),
+            item,
+            f,
+            groups,
+            rhythms,
+            divisions,
+            files,
+            versions,
+            can_publish,
+        },
     )
 }
 
@@ -256,12 +303,19 @@ fn this_fiscal_year() -> i64 {
 }
 
 /// `GET /{org}/staff/info/new`
-pub async fn new_form(State(state): State<AppState>, s: Staff<need::DraftInformation>) -> Result<Response, Error> {
+pub async fn new_form(
+    State(state): State<AppState>,
+    s: Staff<need::DraftInformation>,
+) -> Result<Response, Error> {
     let f = ItemForm {
         group: InfoGroup::Basic.code().into(),
         rhythm: UpdateRhythm::Yearly.code().into(),
         fiscal_year: this_fiscal_year().to_string(),
-        division: s.membership.division_id.map(|d| d.to_string()).unwrap_or_default(),
+        division: s
+            .membership
+            .division_id
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
         ..ItemForm::default()
     };
     edit_page(&state, &s, StatusCode::OK, None, f, None, None).await
@@ -280,18 +334,48 @@ fn store_alert(e: &StoreError) -> Option<&'static str> {
 }
 
 /// `POST /{org}/staff/info/new`
-pub async fn create(State(state): State<AppState>, s: Staff<need::DraftInformation>, Form(f): Form<ItemForm>) -> Result<Response, Error> {
+pub async fn create(
+    State(state): State<AppState>,
+    s: Staff<need::DraftInformation>,
+    Form(f): Form<ItemForm>,
+) -> Result<Response, Error> {
     csrf::check_session(s.csrf(), &f.csrf)?;
     let mut conn = state.db.pool.acquire().await?;
     let divisions = orgs::divisions(&mut conn, s.org.id).await?;
     let draft = match f.draft(&divisions) {
         Ok(d) => d,
-        Err(k) => return edit_page(&state, &s, StatusCode::UNPROCESSABLE_ENTITY, None, f, Some(k), None).await,
+        Err(k) => {
+            return edit_page(
+                &state,
+                &s,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+                f,
+                Some(k),
+                None,
+            )
+            .await;
+        }
     };
     match disclosure::create(&mut conn, &state.keys.audit, s.org.id, &draft, &s.actor()).await {
-        Ok(it) => Ok(see_other(&format!("{}/info/{}?ok=created", s.base(), it.no))),
+        Ok(it) => Ok(see_other(&format!(
+            "{}/info/{}?ok=created",
+            s.base(),
+            it.no
+        ))),
         Err(e) => match store_alert(&e) {
-            Some(k) => edit_page(&state, &s, StatusCode::UNPROCESSABLE_ENTITY, None, f, Some(k), None).await,
+            Some(k) => {
+                edit_page(
+                    &state,
+                    &s,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    None,
+                    f,
+                    Some(k),
+                    None,
+                )
+                .await
+            }
             None => Err(e.into()),
         },
     }
@@ -303,7 +387,9 @@ fn parse_no(no: &str) -> Result<i64, Error> {
 
 async fn load(state: &AppState, s: &StaffCtx, no: i64) -> Result<InfoItem, Error> {
     let mut conn = state.db.pool.acquire().await?;
-    disclosure::get(&mut conn, s.org.id, no).await?.ok_or(Error::NotFound)
+    disclosure::get(&mut conn, s.org.id, no)
+        .await?
+        .ok_or(Error::NotFound)
 }
 
 /// `GET /{org}/staff/info/{no}`
@@ -315,7 +401,16 @@ pub async fn edit(
 ) -> Result<Response, Error> {
     let it = load(&state, &s, parse_no(&no)?).await?;
     let f = ItemForm::of(&it);
-    edit_page(&state, &s, StatusCode::OK, Some(it), f, None, ok_notice(s.lang, q.ok.as_deref())).await
+    edit_page(
+        &state,
+        &s,
+        StatusCode::OK,
+        Some(it),
+        f,
+        None,
+        ok_notice(s.lang, q.ok.as_deref()),
+    )
+    .await
 }
 
 /// `POST /{org}/staff/info/{no}`: saves the draft.
@@ -331,12 +426,43 @@ pub async fn update(
     let divisions = orgs::divisions(&mut conn, s.org.id).await?;
     let draft = match f.draft(&divisions) {
         Ok(d) => d,
-        Err(k) => return edit_page(&state, &s, StatusCode::UNPROCESSABLE_ENTITY, Some(it), f, Some(k), None).await,
+        Err(k) => {
+            return edit_page(
+                &state,
+                &s,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(it),
+                f,
+                Some(k),
+                None,
+            )
+            .await;
+        }
     };
-    match disclosure::update(&mut conn, &state.keys.audit, s.org.id, it.no, &draft, &s.actor()).await {
+    match disclosure::update(
+        &mut conn,
+        &state.keys.audit,
+        s.org.id,
+        it.no,
+        &draft,
+        &s.actor(),
+    )
+    .await
+    {
         Ok(_) => Ok(see_other(&format!("{}/info/{}?ok=saved", s.base(), it.no))),
         Err(e) => match store_alert(&e) {
-            Some(k) => edit_page(&state, &s, StatusCode::UNPROCESSABLE_ENTITY, Some(it), f, Some(k), None).await,
+            Some(k) => {
+                edit_page(
+                    &state,
+                    &s,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    Some(it),
+                    f,
+                    Some(k),
+                    None,
+                )
+                .await
+            }
             None => Err(e.into()),
         },
     }
@@ -361,8 +487,20 @@ pub async fn publish(
         return Err(Error::Forbidden);
     }
     let mut conn = state.db.pool.acquire().await?;
-    disclosure::publish(&mut conn, &state.keys.audit, s.org.id, &s.org.slug, it.no, &s.actor()).await?;
-    Ok(see_other(&format!("{}/info/{}?ok=published", s.base(), it.no)))
+    disclosure::publish(
+        &mut conn,
+        &state.keys.audit,
+        s.org.id,
+        &s.org.slug,
+        it.no,
+        &s.actor(),
+    )
+    .await?;
+    Ok(see_other(&format!(
+        "{}/info/{}?ok=published",
+        s.base(),
+        it.no
+    )))
 }
 
 /// `POST /{org}/staff/info/{no}/withdraw`
@@ -379,7 +517,11 @@ pub async fn withdraw(
     }
     let mut conn = state.db.pool.acquire().await?;
     disclosure::withdraw(&mut conn, &state.keys.audit, s.org.id, it.no, &s.actor()).await?;
-    Ok(see_other(&format!("{}/info/{}?ok=withdrawn", s.base(), it.no)))
+    Ok(see_other(&format!(
+        "{}/info/{}?ok=withdrawn",
+        s.base(),
+        it.no
+    )))
 }
 
 /// `POST /{org}/staff/info/{no}/files` (multipart: `csrf`, `file`).
@@ -420,15 +562,44 @@ pub async fn add_file(
     csrf::check_session(s.csrf(), &token)?;
     let Some((name, bytes)) = file else {
         let f = ItemForm::of(&it);
-        return edit_page(&state, &s, StatusCode::UNPROCESSABLE_ENTITY, Some(it), f, Some(key!("info.err_no_file")), None).await;
+        return edit_page(
+            &state,
+            &s,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some(it),
+            f,
+            Some(key!("info.err_no_file")),
+            None,
+        )
+        .await;
     };
     let mut conn = state.db.pool.acquire().await?;
-    match disclosure::add_file(&mut conn, &state.keys.audit, state.blobs.as_ref(), s.org.id, it.no, &name, &bytes, &s.actor()).await {
+    match disclosure::add_file(
+        &mut conn,
+        &state.keys.audit,
+        state.blobs.as_ref(),
+        s.org.id,
+        it.no,
+        &name,
+        &bytes,
+        &s.actor(),
+    )
+    .await
+    {
         Ok(_) => Ok(see_other(&format!("{}/info/{}?ok=file", s.base(), it.no))),
         Err(StoreError::Invalid(_)) => {
             drop(conn);
             let f = ItemForm::of(&it);
-            edit_page(&state, &s, StatusCode::UNPROCESSABLE_ENTITY, Some(it), f, Some(key!("info.err_file")), None).await
+            edit_page(
+                &state,
+                &s,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(it),
+                f,
+                Some(key!("info.err_file")),
+                None,
+            )
+            .await
         }
         Err(e) => Err(e.into()),
     }
@@ -445,9 +616,20 @@ pub async fn remove_file(
     let no = parse_no(&no)?;
     let file_id: i64 = file_id.parse().map_err(|_| Error::NotFound)?;
     let mut conn = state.db.pool.acquire().await?;
-    match disclosure::remove_file(&mut conn, &state.keys.audit, s.org.id, no, file_id, &s.actor()).await {
+    match disclosure::remove_file(
+        &mut conn,
+        &state.keys.audit,
+        s.org.id,
+        no,
+        file_id,
+        &s.actor(),
+    )
+    .await
+    {
         // Already gone (a second click): the same outcome.
-        Ok(()) | Err(StoreError::NotFound(_)) => Ok(see_other(&format!("{}/info/{}?ok=removed", s.base(), no))),
+        Ok(()) | Err(StoreError::NotFound(_)) => {
+            Ok(see_other(&format!("{}/info/{}?ok=removed", s.base(), no)))
+        }
         Err(e) => Err(e.into()),
     }
 }
@@ -469,7 +651,11 @@ pub struct ExecutivesForm {
 }
 
 /// `GET /{org}/staff/info/executives`
-pub async fn executives(State(state): State<AppState>, s: Staff<need::PublishInformation>, Query(q): Query<OkQuery>) -> Result<Response, Error> {
+pub async fn executives(
+    State(state): State<AppState>,
+    s: Staff<need::PublishInformation>,
+    Query(q): Query<OkQuery>,
+) -> Result<Response, Error> {
     let mut conn = state.db.pool.acquire().await?;
     let text = disclosure::executives(&mut conn, s.org.id)
         .await?
@@ -479,7 +665,11 @@ pub async fn executives(State(state): State<AppState>, s: Staff<need::PublishInf
         .join("\n");
     let mut p = s.page("info.executives_title", "info");
     p.notice = ok_notice(s.lang, q.ok.as_deref());
-    html(&ExecutivesPage { p, base: s.base(), text })
+    html(&ExecutivesPage {
+        p,
+        base: s.base(),
+        text,
+    })
 }
 
 /// `POST /{org}/staff/info/executives`
@@ -494,7 +684,14 @@ pub async fn save_executives(
         Err(_) => {
             let mut p = s.page("info.executives_title", "info");
             p.alert = Some(t(s.lang, "info.err_executives").to_string());
-            return html_status(StatusCode::UNPROCESSABLE_ENTITY, &ExecutivesPage { p, base: s.base(), text: f.executives });
+            return html_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &ExecutivesPage {
+                    p,
+                    base: s.base(),
+                    text: f.executives,
+                },
+            );
         }
     };
     let mut conn = state.db.pool.acquire().await?;

@@ -35,8 +35,13 @@ fn source_page(source: &str) -> Option<(&'static str, &'static str)> {
         "complaint_channel" => ("/{org}/complaints/new", "/{org}/complaints/new"),
         "corruption_channel" => ("/{org}/integrity/report", "/{org}/integrity/report"),
         "corruption_stats" => ("/{org}/integrity/stats", "/{org}/integrity/stats"),
-        "procurement_plan" | "procurement_announcements" => ("/{org}/procurement", "/{org}/procurement"),
-        "procurement_monthly" => ("/{org}/procurement/summary/{month}", "/{org}/procurement/summary/{month}"),
+        "procurement_plan" | "procurement_announcements" => {
+            ("/{org}/procurement", "/{org}/procurement")
+        }
+        "procurement_monthly" => (
+            "/{org}/procurement/summary/{month}",
+            "/{org}/procurement/summary/{month}",
+        ),
         "procurement_yearly" => ("/{org}/procurement/analysis", "/{org}/procurement/analysis"),
         "risks" | "risk_followup" => ("/{org}/risks", "/{org}/risks"),
         "plan" => ("/{org}/plan", "/{org}/plan"),
@@ -56,7 +61,10 @@ pub fn public_base(headers: &HeaderMap, behind_tls: bool) -> String {
     let host = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
-        .filter(|h| h.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']')))
+        .filter(|h| {
+            h.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
+        })
         .unwrap_or("localhost");
     format!("{}://{host}", if behind_tls { "https" } else { "http" })
 }
@@ -111,11 +119,19 @@ pub async fn readiness(
     let mut conn = state.db.pool.acquire().await?;
     let years = oit::years(&mut conn, s.org.id).await?;
     let shipped_year = oit::latest_shipped_year();
-    let year = q.year.or_else(|| years.first().copied()).unwrap_or(shipped_year);
+    let year = q
+        .year
+        .or_else(|| years.first().copied())
+        .unwrap_or(shipped_year);
     let items = oit::items(&mut conn, s.org.id, year).await?;
     let today = prongsai_domain::thai::to_bangkok(OffsetDateTime::now_utc()).date();
     let fy = FiscalYear::containing(today);
-    let fy_start = fy.first_day().midnight().assume_offset(time::macros::offset!(+7)).unix_timestamp() * 1000;
+    let fy_start = fy
+        .first_day()
+        .midnight()
+        .assume_offset(time::macros::offset!(+7))
+        .unix_timestamp()
+        * 1000;
     let last_month = {
         let first = today.replace_day(1).unwrap_or(today);
         let prev = first.previous_day().unwrap_or(first);
@@ -129,34 +145,83 @@ pub async fn readiness(
         let (readiness, link, note) = if let Some(no) = it.info_no {
             match disclosure::get(&mut conn, s.org.id, no).await? {
                 Some(i) if i.is_public() => {
-                    let r = if i.is_stale(now) { Readiness::Stale } else { Readiness::Ready };
-                    (r, format!("{base_url}{}", disclosure::public_path(slug, no)), format!("{} #{no}: {}", t(s.lang, "oit.via_info"), i.title))
+                    let r = if i.is_stale(now) {
+                        Readiness::Stale
+                    } else {
+                        Readiness::Ready
+                    };
+                    (
+                        r,
+                        format!("{base_url}{}", disclosure::public_path(slug, no)),
+                        format!("{} #{no}: {}", t(s.lang, "oit.via_info"), i.title),
+                    )
                 }
-                _ => (Readiness::Missing, String::new(), format!("{} #{no}", t(s.lang, "oit.info_unpublished"))),
+                _ => (
+                    Readiness::Missing,
+                    String::new(),
+                    format!("{} #{no}", t(s.lang, "oit.info_unpublished")),
+                ),
             }
         } else if !it.url.is_empty() {
-            (Readiness::Ready, it.url.clone(), t(s.lang, "oit.via_url").to_string())
+            (
+                Readiness::Ready,
+                it.url.clone(),
+                t(s.lang, "oit.via_url").to_string(),
+            )
         } else if let Some((pattern, path)) = source_page(&it.source) {
             if route_exists(pattern) {
-                let st = oit::source_state(&mut conn, s.org.id, &it.source, i64::from(fy.be()), fy_start).await;
+                let st = oit::source_state(
+                    &mut conn,
+                    s.org.id,
+                    &it.source,
+                    i64::from(fy.be()),
+                    fy_start,
+                )
+                .await;
                 let link = if st.readiness == Readiness::Missing {
                     String::new()
                 } else {
-                    format!("{base_url}{}", path.replace("{org}", slug).replace("{month}", &last_month))
+                    format!(
+                        "{base_url}{}",
+                        path.replace("{org}", slug).replace("{month}", &last_month)
+                    )
                 };
                 (st.readiness, link, st.note)
             } else {
-                (Readiness::Missing, String::new(), t(s.lang, "oit.not_built").to_string())
+                (
+                    Readiness::Missing,
+                    String::new(),
+                    t(s.lang, "oit.not_built").to_string(),
+                )
             }
         } else {
-            (Readiness::Missing, String::new(), t(s.lang, "oit.link_info").to_string())
+            (
+                Readiness::Missing,
+                String::new(),
+                t(s.lang, "oit.link_info").to_string(),
+            )
         };
         let (label, class) = label(s.lang, readiness);
-        rows.push(RowView { it, readiness, label, class, link, note });
+        rows.push(RowView {
+            it,
+            readiness,
+            label,
+            class,
+            link,
+            note,
+        });
     }
     let count = |r: Readiness| rows.iter().filter(|x| x.readiness == r).count();
-    let (ready, stale, missing) = (count(Readiness::Ready), count(Readiness::Stale), count(Readiness::Missing));
-    let basis = oit::shipped(year).ok().flatten().map(|l| l.basis).unwrap_or_default();
+    let (ready, stale, missing) = (
+        count(Readiness::Ready),
+        count(Readiness::Stale),
+        count(Readiness::Missing),
+    );
+    let basis = oit::shipped(year)
+        .ok()
+        .flatten()
+        .map(|l| l.basis)
+        .unwrap_or_default();
     let mut p = s.page("oit.title", "oit");
     p.notice = match q.ok.as_deref() {
         Some("loaded") => Some(t(s.lang, "oit.loaded").to_string()),
@@ -186,11 +251,19 @@ pub struct LoadForm {
 }
 
 /// `POST /{org}/staff/oit/load`: adds the shipped list of a year (keeps what is there).
-pub async fn load(State(state): State<AppState>, s: Staff<need::PublishInformation>, Form(f): Form<LoadForm>) -> Result<Response, Error> {
+pub async fn load(
+    State(state): State<AppState>,
+    s: Staff<need::PublishInformation>,
+    Form(f): Form<LoadForm>,
+) -> Result<Response, Error> {
     csrf::check_session(s.csrf(), &f.csrf)?;
     let mut conn = state.db.pool.acquire().await?;
     oit::load_shipped(&mut conn, &state.keys.audit, s.org.id, f.year, &s.actor()).await?;
-    Ok(see_other(&format!("{}/oit?year={}&ok=loaded", s.base(), f.year)))
+    Ok(see_other(&format!(
+        "{}/oit?year={}&ok=loaded",
+        s.base(),
+        f.year
+    )))
 }
 
 #[derive(Deserialize)]
@@ -214,11 +287,30 @@ pub async fn link(
     csrf::check_session(s.csrf(), &f.csrf)?;
     let info_no = match f.info_no.trim() {
         "" => None,
-        n => Some(prongsai_domain::thai::parse_int(n).map_err(|_| Error::BadRequest(key!("oit.err_link")))?),
+        n => Some(
+            prongsai_domain::thai::parse_int(n)
+                .map_err(|_| Error::BadRequest(key!("oit.err_link")))?,
+        ),
     };
     let mut conn = state.db.pool.acquire().await?;
-    match oit::set_link(&mut conn, &state.keys.audit, s.org.id, f.year, &code, info_no, &f.url, &s.actor()).await {
-        Ok(()) => Ok(see_other(&format!("{}/oit?year={}&ok=saved#{}", s.base(), f.year, code))),
+    match oit::set_link(
+        &mut conn,
+        &state.keys.audit,
+        s.org.id,
+        f.year,
+        &code,
+        info_no,
+        &f.url,
+        &s.actor(),
+    )
+    .await
+    {
+        Ok(()) => Ok(see_other(&format!(
+            "{}/oit?year={}&ok=saved#{}",
+            s.base(),
+            f.year,
+            code
+        ))),
         Err(prongsai_store::StoreError::Invalid(_)) => Err(Error::BadRequest(key!("oit.err_link"))),
         Err(e) => Err(e.into()),
     }

@@ -14,8 +14,14 @@ use axum::extract::{Path, Query, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use prongsai_domain::procurement::{self as dp, Method};
-use prongsai_opendata::ckan::{self, Catalog, Group, OrganizationRef, Package, Resource, SiteInfo, Tag, ThaiGdcFields, ThaiGdcResourceFields};
-use prongsai_opendata::ocds::{self, BidStatus, Bidder, Category, DocumentKind, DocumentRef, OcdsConfig, PlanLink, ProcurementDates};
+use prongsai_opendata::ckan::{
+    self, Catalog, Group, OrganizationRef, Package, Resource, SiteInfo, Tag, ThaiGdcFields,
+    ThaiGdcResourceFields,
+};
+use prongsai_opendata::ocds::{
+    self, BidStatus, Bidder, Category, DocumentKind, DocumentRef, OcdsConfig, PlanLink,
+    ProcurementDates,
+};
 use prongsai_store::procurement::{self as store, Procurement};
 use prongsai_store::{complaints, orgs, plans, risk};
 use serde::Deserialize;
@@ -165,9 +171,16 @@ pub fn base_url(state: &AppState, headers: &HeaderMap) -> String {
     let host = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
-        .filter(|h| h.chars().all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c)))
+        .filter(|h| {
+            h.chars()
+                .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
+        })
         .unwrap_or("localhost");
-    let scheme = if state.config.behind_tls { "https" } else { "http" };
+    let scheme = if state.config.behind_tls {
+        "https"
+    } else {
+        "http"
+    };
     format!("{scheme}://{host}")
 }
 
@@ -215,20 +228,26 @@ pub fn records_table(list: &[Procurement], names: &BTreeMap<i64, String>) -> Tab
             json!(p.ref_no),
             json!(p.fiscal_year),
             json!(p.subject),
-            json!(p.division_id.and_then(|d| names.get(&d)).cloned().unwrap_or_default()),
+            json!(
+                p.division_id
+                    .and_then(|d| names.get(&d))
+                    .cloned()
+                    .unwrap_or_default()
+            ),
             json!(p.method.code()),
             json!(p.method.label_th()),
             baht(p.budget),
             obaht(p.reference_price),
-            json!(p
-                .bidders
-                .iter()
-                .map(|b| match b.amount {
-                    Some(a) => format!("{} ({})", b.name, dp::format_baht(a)),
-                    None => b.name.clone(),
-                })
-                .collect::<Vec<_>>()
-                .join("; ")),
+            json!(
+                p.bidders
+                    .iter()
+                    .map(|b| match b.amount {
+                        Some(a) => format!("{} ({})", b.name, dp::format_baht(a)),
+                        None => b.name.clone(),
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ),
             json!(p.winner().map(|b| b.name.clone()).unwrap_or_default()),
             obaht(p.contract_amount),
             json!(p.contract_no),
@@ -260,7 +279,12 @@ pub fn plan_table(items: &[store::PlanItem], names: &BTreeMap<i64, String>) -> T
             json!(i.kind),
             json!(i.seq),
             json!(i.subject),
-            json!(i.division_id.and_then(|d| names.get(&d)).cloned().unwrap_or_default()),
+            json!(
+                i.division_id
+                    .and_then(|d| names.get(&d))
+                    .cloned()
+                    .unwrap_or_default()
+            ),
             json!(i.method),
             baht(i.budget),
             json!(i.planned_month),
@@ -291,7 +315,12 @@ pub fn summary_table(s: &dp::MonthlySummary) -> Table {
             obaht(r.reference_price),
             json!(r.method.label_th()),
             json!(bidders_text(&r.bidders)),
-            json!(r.winner.as_ref().map(|w| bidders_text(std::slice::from_ref(w))).unwrap_or_default()),
+            json!(
+                r.winner
+                    .as_ref()
+                    .map(|w| bidders_text(std::slice::from_ref(w)))
+                    .unwrap_or_default()
+            ),
             json!(r.reason),
             json!(contract_text(&r.contract_no, r.contract_date)),
         ]);
@@ -332,7 +361,11 @@ pub async fn procurement_file(
     match stem {
         "records" => {
             let list = store::list(&mut conn, o.org.id, q.year()).await?;
-            Ok(table_response(&records_table(&list, &names), f, "procurement-records"))
+            Ok(table_response(
+                &records_table(&list, &names),
+                f,
+                "procurement-records",
+            ))
         }
         "plans" => {
             let mut items = Vec::new();
@@ -343,7 +376,11 @@ pub async fn procurement_file(
             for y in years.iter().rev() {
                 items.extend(store::plan_items(&mut conn, o.org.id, *y, None).await?);
             }
-            Ok(table_response(&plan_table(&items, &names), f, "procurement-plans"))
+            Ok(table_response(
+                &plan_table(&items, &names),
+                f,
+                "procurement-plans",
+            ))
         }
         _ => Err(Error::NotFound),
     }
@@ -368,7 +405,16 @@ pub async fn list_file(
 }
 
 async fn plan_budgets_table(conn: &mut sqlx::AnyConnection, org_id: i64) -> Result<Table, Error> {
-    let mut t = Table::new(vec!["project_no", "project_key", "dimension", "kind", "name", "responsible", "fiscal_year", "budget_baht"]);
+    let mut t = Table::new(vec![
+        "project_no",
+        "project_key",
+        "dimension",
+        "kind",
+        "name",
+        "responsible",
+        "fiscal_year",
+        "budget_baht",
+    ]);
     if let Some(v) = plans::current(conn, org_id).await? {
         let projects: BTreeMap<i64, plans::PlanProject> = plans::projects(conn, org_id, v.id)
             .await?
@@ -393,10 +439,23 @@ async fn plan_budgets_table(conn: &mut sqlx::AnyConnection, org_id: i64) -> Resu
     Ok(t)
 }
 
-async fn complaint_stats_table(conn: &mut sqlx::AnyConnection, org_id: i64) -> Result<Table, Error> {
+async fn complaint_stats_table(
+    conn: &mut sqlx::AnyConnection,
+    org_id: i64,
+) -> Result<Table, Error> {
     let facts = complaints::facts(conn, org_id).await?;
-    let stats = prongsai_domain::complaint::ComplaintStats::compute(&facts, OffsetDateTime::now_utc());
-    let mut t = Table::new(vec!["year", "month", "received", "resolved", "in_progress", "overdue", "rejected", "forwarded"]);
+    let stats =
+        prongsai_domain::complaint::ComplaintStats::compute(&facts, OffsetDateTime::now_utc());
+    let mut t = Table::new(vec![
+        "year",
+        "month",
+        "received",
+        "resolved",
+        "in_progress",
+        "overdue",
+        "rejected",
+        "forwarded",
+    ]);
     for (m, r) in &stats.by_month {
         t.rows.push(vec![
             json!(m.year + 543),
@@ -413,7 +472,15 @@ async fn complaint_stats_table(conn: &mut sqlx::AnyConnection, org_id: i64) -> R
 }
 
 async fn risks_table(conn: &mut sqlx::AnyConnection, org_id: i64) -> Result<Table, Error> {
-    let mut t = Table::new(vec!["no", "process", "issues", "likelihood", "impact", "level", "controls"]);
+    let mut t = Table::new(vec![
+        "no",
+        "process",
+        "issues",
+        "likelihood",
+        "impact",
+        "level",
+        "controls",
+    ]);
     for r in risk::list(conn, org_id).await? {
         t.rows.push(vec![
             json!(r.no),
@@ -422,7 +489,13 @@ async fn risks_table(conn: &mut sqlx::AnyConnection, org_id: i64) -> Result<Tabl
             json!(r.likelihood),
             json!(r.impact),
             json!(format!("{:?}", r.level)),
-            json!(r.controls.iter().map(|c| c.text.clone()).collect::<Vec<_>>().join("; ")),
+            json!(
+                r.controls
+                    .iter()
+                    .map(|c| c.text.clone())
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ),
         ]);
     }
     Ok(t)
@@ -468,7 +541,9 @@ pub fn to_ocds(
     base: &str,
     project: Option<(i64, String)>,
 ) -> ocds::Procurement {
-    let winner = p.winner_seq.and_then(|s| p.bidders.iter().position(|b| b.seq == s));
+    let winner = p
+        .winner_seq
+        .and_then(|s| p.bidders.iter().position(|b| b.seq == s));
     ocds::Procurement {
         org: ocds::Organization {
             slug: org.slug.clone(),
@@ -511,7 +586,9 @@ pub fn to_ocds(
             planned: None,
             // A specific-method purchase has no public announcement: its tender stage
             // (the invitation to quote) is dated with the award.
-            announced: bangkok(store::parse_iso(&p.announced_on).or_else(|| store::parse_iso(&p.awarded_on))),
+            announced: bangkok(
+                store::parse_iso(&p.announced_on).or_else(|| store::parse_iso(&p.awarded_on)),
+            ),
             tender_start: bangkok(store::parse_iso(&p.announced_on)),
             tender_end: bangkok(store::parse_iso(&p.tender_end_on)),
             awarded: bangkok(store::parse_iso(&p.awarded_on)),
@@ -532,8 +609,15 @@ pub fn to_ocds(
                     _ => return None,
                 };
                 Some(DocumentRef {
-                    url: format!("{base}/{}/procurement/records/{}/files/{}", org.slug, p.id, d.file_id),
-                    title: if d.title.is_empty() { d.original_name.clone() } else { d.title.clone() },
+                    url: format!(
+                        "{base}/{}/procurement/records/{}/files/{}",
+                        org.slug, p.id, d.file_id
+                    ),
+                    title: if d.title.is_empty() {
+                        d.original_name.clone()
+                    } else {
+                        d.title.clone()
+                    },
                     kind,
                 })
             })
@@ -564,7 +648,11 @@ pub async fn ocds_procurements(
         .await?
         .iter()
         .map(|p| {
-            let d = p.division_id.and_then(|d| names.get(&d)).cloned().unwrap_or_default();
+            let d = p
+                .division_id
+                .and_then(|d| names.get(&d))
+                .cloned()
+                .unwrap_or_default();
             let proj = p.project_key.and_then(|k| projects.get(&k).cloned());
             to_ocds(org, p, &d, base, proj)
         })
@@ -584,7 +672,9 @@ pub async fn ocds_package(
     cfg.publisher_name = o.org.name_th.clone();
     let mut conn = state.db.pool.acquire().await?;
     let list = ocds_procurements(&mut conn, &o.org, &base).await?;
-    let published = OffsetDateTime::now_utc().replace_nanosecond(0).unwrap_or(OffsetDateTime::UNIX_EPOCH);
+    let published = OffsetDateTime::now_utc()
+        .replace_nanosecond(0)
+        .unwrap_or(OffsetDateTime::UNIX_EPOCH);
     let uri = format!("{}/procurement/ocds/{file}", o.org.slug);
     let v = match file.as_str() {
         "releases.json" => ocds::release_package(&cfg, &list, published, &uri),
@@ -601,7 +691,14 @@ fn ckan_time(ms: i64) -> String {
     ckan::ckan_timestamp(prongsai_store::from_ms(ms))
 }
 
-fn group(id: &str, name: &str, title: &str, description: &str, created: &str, is_org: bool) -> Group {
+fn group(
+    id: &str,
+    name: &str,
+    title: &str,
+    description: &str,
+    created: &str,
+    is_org: bool,
+) -> Group {
     Group {
         id: id.to_string(),
         name: name.to_string(),
@@ -614,7 +711,11 @@ fn group(id: &str, name: &str, title: &str, description: &str, created: &str, is
         is_organization: is_org,
         approval_status: "approved".into(),
         state: "active".into(),
-        kind: if is_org { "organization".into() } else { "group".into() },
+        kind: if is_org {
+            "organization".into()
+        } else {
+            "group".into()
+        },
         package_count: 0,
         packages: None,
     }
@@ -624,7 +725,11 @@ fn group(id: &str, name: &str, title: &str, description: &str, created: &str, is
 const GROUPS: &[(&str, &str, &str)] = &[
     ("budget", "การบริหารเงินงบประมาณ", "Budget and procurement"),
     ("administration", "การบริหารงาน", "Administration"),
-    ("transparency", "การส่งเสริมความโปร่งใส", "Transparency promotion"),
+    (
+        "transparency",
+        "การส่งเสริมความโปร่งใส",
+        "Transparency promotion",
+    ),
 ];
 
 struct DatasetSpec {
@@ -739,8 +844,16 @@ fn package(org: &orgs::Organization, owner: &Group, spec: DatasetSpec) -> Packag
     p
 }
 
-async fn max_ms(conn: &mut sqlx::AnyConnection, sql: &str, org_id: i64, fallback: i64) -> Result<i64, Error> {
-    let (m,): (Option<i64>,) = sqlx::query_as(sql).bind(org_id).fetch_one(&mut *conn).await?;
+async fn max_ms(
+    conn: &mut sqlx::AnyConnection,
+    sql: &str,
+    org_id: i64,
+    fallback: i64,
+) -> Result<i64, Error> {
+    let (m,): (Option<i64>,) = sqlx::query_as(sql)
+        .bind(org_id)
+        .fetch_one(&mut *conn)
+        .await?;
     Ok(m.unwrap_or(fallback))
 }
 
@@ -763,7 +876,13 @@ pub async fn catalog(state: &AppState, base: &str) -> Result<Catalog, Error> {
         let s = &org.slug;
         let years = store::fiscal_years(&mut conn, org.id).await?;
         let (first, last) = (years.last().copied(), years.first().copied());
-        let proc_ms = max_ms(&mut conn, "SELECT CAST(MAX(updated_at) AS BIGINT) FROM procurements WHERE org_id = $1", org.id, org.created_at).await?;
+        let proc_ms = max_ms(
+            &mut conn,
+            "SELECT CAST(MAX(updated_at) AS BIGINT) FROM procurements WHERE org_id = $1",
+            org.id,
+            org.created_at,
+        )
+        .await?;
         if !years.is_empty() {
             packages.push(package(&org, &owner, DatasetSpec {
                 name: "procurement-records".into(),
@@ -787,8 +906,16 @@ pub async fn catalog(state: &AppState, base: &str) -> Result<Catalog, Error> {
             let mut res = Vec::new();
             for (y, m) in &months {
                 let key = format!("{y:04}-{m:02}");
-                res.push((format!("สขร.1 {key} (CSV)"), format!("{base}/{s}/procurement/summary/{key}?format=csv"), "CSV"));
-                res.push((format!("สขร.1 {key} (JSON)"), format!("{base}/{s}/procurement/summary/{key}?format=json"), "JSON"));
+                res.push((
+                    format!("สขร.1 {key} (CSV)"),
+                    format!("{base}/{s}/procurement/summary/{key}?format=csv"),
+                    "CSV",
+                ));
+                res.push((
+                    format!("สขร.1 {key} (JSON)"),
+                    format!("{base}/{s}/procurement/summary/{key}?format=json"),
+                    "JSON",
+                ));
             }
             if !res.is_empty() {
                 packages.push(package(&org, &owner, DatasetSpec {
@@ -823,24 +950,42 @@ pub async fn catalog(state: &AppState, base: &str) -> Result<Catalog, Error> {
             }));
         }
         if let Some(v) = plans::current(&mut conn, org.id).await? {
-            packages.push(package(&org, &owner, DatasetSpec {
-                name: "anti-corruption-plan-budgets".into(),
-                title: "งบประมาณแผนปฏิบัติการป้องกันการทุจริต".into(),
-                notes: format!("งบประมาณรายโครงการ/กิจกรรม/มาตรการ ตาม{}", v.title),
-                tags: vec!["งบประมาณ", "ป้องกันการทุจริต"],
-                group: "transparency",
-                frequency: "ปี",
-                resources: vec![
-                    ("งบประมาณรายโครงการ (CSV)".into(), format!("{base}/{s}/opendata/plan-budgets.csv"), "CSV"),
-                    ("งบประมาณรายโครงการ (JSON)".into(), format!("{base}/{s}/opendata/plan-budgets.json"), "JSON"),
-                ],
-                modified_ms: v.imported_at,
-                first_year: (v.first_year > 0).then_some(v.first_year),
-                last_year: (v.last_year > 0).then_some(v.last_year),
-                objective: "แผนปฏิบัติการ",
-            }));
+            packages.push(package(
+                &org,
+                &owner,
+                DatasetSpec {
+                    name: "anti-corruption-plan-budgets".into(),
+                    title: "งบประมาณแผนปฏิบัติการป้องกันการทุจริต".into(),
+                    notes: format!("งบประมาณรายโครงการ/กิจกรรม/มาตรการ ตาม{}", v.title),
+                    tags: vec!["งบประมาณ", "ป้องกันการทุจริต"],
+                    group: "transparency",
+                    frequency: "ปี",
+                    resources: vec![
+                        (
+                            "งบประมาณรายโครงการ (CSV)".into(),
+                            format!("{base}/{s}/opendata/plan-budgets.csv"),
+                            "CSV",
+                        ),
+                        (
+                            "งบประมาณรายโครงการ (JSON)".into(),
+                            format!("{base}/{s}/opendata/plan-budgets.json"),
+                            "JSON",
+                        ),
+                    ],
+                    modified_ms: v.imported_at,
+                    first_year: (v.first_year > 0).then_some(v.first_year),
+                    last_year: (v.last_year > 0).then_some(v.last_year),
+                    objective: "แผนปฏิบัติการ",
+                },
+            ));
         }
-        let complaints_ms = max_ms(&mut conn, "SELECT CAST(MAX(received_at) AS BIGINT) FROM complaints WHERE org_id = $1", org.id, org.created_at).await?;
+        let complaints_ms = max_ms(
+            &mut conn,
+            "SELECT CAST(MAX(received_at) AS BIGINT) FROM complaints WHERE org_id = $1",
+            org.id,
+            org.created_at,
+        )
+        .await?;
         packages.push(package(&org, &owner, DatasetSpec {
             name: "complaint-statistics".into(),
             title: "สถิติเรื่องร้องเรียนร้องทุกข์".into(),
@@ -862,23 +1007,42 @@ pub async fn catalog(state: &AppState, base: &str) -> Result<Catalog, Error> {
             .fetch_one(&mut *conn)
             .await?;
         if n_risks > 0 {
-            let risk_ms = max_ms(&mut conn, "SELECT CAST(MAX(updated_at) AS BIGINT) FROM risks WHERE org_id = $1", org.id, org.created_at).await?;
-            packages.push(package(&org, &owner, DatasetSpec {
-                name: "corruption-risk-register".into(),
-                title: "ทะเบียนความเสี่ยงการทุจริต".into(),
-                notes: "การประเมินความเสี่ยงการทุจริตและมาตรการควบคุม (corruption risk register)".into(),
-                tags: vec!["ความเสี่ยง", "ป้องกันการทุจริต"],
-                group: "administration",
-                frequency: "ปี",
-                resources: vec![
-                    ("ทะเบียนความเสี่ยง (CSV)".into(), format!("{base}/{s}/opendata/risks.csv"), "CSV"),
-                    ("ทะเบียนความเสี่ยง (JSON)".into(), format!("{base}/{s}/opendata/risks.json"), "JSON"),
-                ],
-                modified_ms: risk_ms,
-                first_year: None,
-                last_year: None,
-                objective: "แผนปฏิบัติการ",
-            }));
+            let risk_ms = max_ms(
+                &mut conn,
+                "SELECT CAST(MAX(updated_at) AS BIGINT) FROM risks WHERE org_id = $1",
+                org.id,
+                org.created_at,
+            )
+            .await?;
+            packages.push(package(
+                &org,
+                &owner,
+                DatasetSpec {
+                    name: "corruption-risk-register".into(),
+                    title: "ทะเบียนความเสี่ยงการทุจริต".into(),
+                    notes: "การประเมินความเสี่ยงการทุจริตและมาตรการควบคุม (corruption risk register)"
+                        .into(),
+                    tags: vec!["ความเสี่ยง", "ป้องกันการทุจริต"],
+                    group: "administration",
+                    frequency: "ปี",
+                    resources: vec![
+                        (
+                            "ทะเบียนความเสี่ยง (CSV)".into(),
+                            format!("{base}/{s}/opendata/risks.csv"),
+                            "CSV",
+                        ),
+                        (
+                            "ทะเบียนความเสี่ยง (JSON)".into(),
+                            format!("{base}/{s}/opendata/risks.json"),
+                            "JSON",
+                        ),
+                    ],
+                    modified_ms: risk_ms,
+                    first_year: None,
+                    last_year: None,
+                    objective: "แผนปฏิบัติการ",
+                },
+            ));
         }
         let mut owner = owner;
         owner.package_count = packages
@@ -890,8 +1054,18 @@ pub async fn catalog(state: &AppState, base: &str) -> Result<Catalog, Error> {
     let groups = GROUPS
         .iter()
         .map(|(n, th, en)| {
-            let mut g = group(&format!("group-{n}"), n, th, en, "2023-01-01T00:00:00.000000", false);
-            g.package_count = packages.iter().filter(|p| p.groups.iter().any(|x| x.name == *n)).count();
+            let mut g = group(
+                &format!("group-{n}"),
+                n,
+                th,
+                en,
+                "2023-01-01T00:00:00.000000",
+                false,
+            );
+            g.package_count = packages
+                .iter()
+                .filter(|p| p.groups.iter().any(|x| x.name == *n))
+                .count();
             g
         })
         .collect();

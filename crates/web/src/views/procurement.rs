@@ -21,7 +21,10 @@ use prongsai_domain::procurement::{self as dp, Method};
 use prongsai_domain::{Permission, thai};
 use prongsai_opendata::ocds;
 use prongsai_store::StoreError;
-use prongsai_store::procurement::{self as store, BidderInput, DeclarationInput, PlanItemInput, ProcurementInput, SpendingCheckInput};
+use prongsai_store::procurement::{
+    self as store, BidderInput, DeclarationInput, PlanItemInput, ProcurementInput,
+    SpendingCheckInput,
+};
 use serde::Deserialize;
 
 use crate::AppState;
@@ -60,19 +63,27 @@ fn date_label(lang: Lang, iso: &str) -> String {
 }
 
 fn month_label(lang: Lang, y: i32, m: u8) -> String {
-    let d = time::Date::from_calendar_date(y, time::Month::try_from(m).unwrap_or(time::Month::January), 1)
-        .unwrap_or(time::Date::MIN);
+    let d = time::Date::from_calendar_date(
+        y,
+        time::Month::try_from(m).unwrap_or(time::Month::January),
+        1,
+    )
+    .unwrap_or(time::Date::MIN);
     let full = match lang {
         Lang::Th => thai::format_date_th(d),
         Lang::En => thai::format_date_en(d),
     };
     // "1 มกราคม 2566" → "มกราคม 2566"
-    full.split_once(' ').map_or(full.clone(), |(_, rest)| rest.to_string())
+    full.split_once(' ')
+        .map_or(full.clone(), |(_, rest)| rest.to_string())
 }
 
 fn current_fy() -> i64 {
     i64::from(
-        prongsai_domain::FiscalYear::containing(thai::to_bangkok(time::OffsetDateTime::now_utc()).date()).be(),
+        prongsai_domain::FiscalYear::containing(
+            thai::to_bangkok(time::OffsetDateTime::now_utc()).date(),
+        )
+        .be(),
     )
 }
 
@@ -90,17 +101,29 @@ pub struct Row {
     pub flags: usize,
 }
 
-fn rows(lang: Lang, list: &[store::Procurement], names: &BTreeMap<i64, String>, flags: &[dp::Flag]) -> Vec<Row> {
+fn rows(
+    lang: Lang,
+    list: &[store::Procurement],
+    names: &BTreeMap<i64, String>,
+    flags: &[dp::Flag],
+) -> Vec<Row> {
     list.iter()
         .map(|p| Row {
             id: p.id,
             ref_no: p.ref_no.clone(),
             subject: p.subject.clone(),
-            division: p.division_id.and_then(|d| names.get(&d)).cloned().unwrap_or_default(),
+            division: p
+                .division_id
+                .and_then(|d| names.get(&d))
+                .cloned()
+                .unwrap_or_default(),
             method: method_label(lang, p.method),
             budget: money(p.budget),
             winner: p.winner().map(|b| b.name.clone()).unwrap_or_default(),
-            agreed: omoney(p.contract_amount.or_else(|| p.winner().and_then(|b| b.amount))),
+            agreed: omoney(
+                p.contract_amount
+                    .or_else(|| p.winner().and_then(|b| b.amount)),
+            ),
             awarded: date_label(lang, &p.awarded_on),
             flags: flags.iter().filter(|f| f.procurement_id == p.id).count(),
         })
@@ -124,10 +147,22 @@ fn plan_rows(lang: Lang, items: &[store::PlanItem], names: &BTreeMap<i64, String
             kind: i.kind.clone(),
             seq: i.seq,
             subject: i.subject.clone(),
-            division: i.division_id.and_then(|d| names.get(&d)).cloned().unwrap_or_default(),
-            method: Method::from_code(&i.method).map(|m| method_label(lang, m).to_string()).unwrap_or_default(),
+            division: i
+                .division_id
+                .and_then(|d| names.get(&d))
+                .cloned()
+                .unwrap_or_default(),
+            method: Method::from_code(&i.method)
+                .map(|m| method_label(lang, m).to_string())
+                .unwrap_or_default(),
             budget: money(i.budget),
-            month: if i.planned_month > 0 { month_label(lang, 2000, i.planned_month as u8).replace(" 2543", "").replace(" 2000", "") } else { "-".into() },
+            month: if i.planned_month > 0 {
+                month_label(lang, 2000, i.planned_month as u8)
+                    .replace(" 2543", "")
+                    .replace(" 2000", "")
+            } else {
+                "-".into()
+            },
         })
         .collect()
 }
@@ -156,7 +191,10 @@ pub async fn public_index(
     let o = public_org(&state, &org).await?;
     let mut conn = state.db.pool.acquire().await?;
     let years = store::fiscal_years(&mut conn, o.org.id).await?;
-    let year = q.year().or_else(|| years.first().copied()).unwrap_or_else(current_fy);
+    let year = q
+        .year()
+        .or_else(|| years.first().copied())
+        .unwrap_or_else(current_fy);
     let names = store::division_names(&mut conn, o.org.id).await?;
     let list = store::list(&mut conn, o.org.id, Some(year)).await?;
     let items = store::plan_items(&mut conn, o.org.id, year, None).await?;
@@ -165,8 +203,15 @@ pub async fn public_index(
         .into_iter()
         .map(|(y, m)| (format!("{y:04}-{m:02}"), month_label(lang, y, m)))
         .collect();
-    let mut p = Page::new(lang, &format!("/{org}/procurement"), "procurement.public_title");
-    p.org = Some(crate::page::OrgNav { slug: o.org.slug.clone(), name: lang.pick(&o.org.name_th, &o.org.name_en).to_string() });
+    let mut p = Page::new(
+        lang,
+        &format!("/{org}/procurement"),
+        "procurement.public_title",
+    );
+    p.org = Some(crate::page::OrgNav {
+        slug: o.org.slug.clone(),
+        name: lang.pick(&o.org.name_th, &o.org.name_en).to_string(),
+    });
     html(&PublicIndex {
         rows: rows(lang, &list, &names, &[]),
         plans: plan_rows(lang, &items, &names),
@@ -201,15 +246,28 @@ pub async fn public_record(
 ) -> Result<Response, Error> {
     let o = public_org(&state, &org).await?;
     let mut conn = state.db.pool.acquire().await?;
-    let r = store::get(&mut conn, o.org.id, id).await?.ok_or(Error::NotFound)?;
+    let r = store::get(&mut conn, o.org.id, id)
+        .await?
+        .ok_or(Error::NotFound)?;
     let names = store::division_names(&mut conn, o.org.id).await?;
-    let mut p = Page::new(lang, &format!("/{org}/procurement/records/{id}"), "procurement.record_title");
-    p.org = Some(crate::page::OrgNav { slug: o.org.slug.clone(), name: lang.pick(&o.org.name_th, &o.org.name_en).to_string() });
+    let mut p = Page::new(
+        lang,
+        &format!("/{org}/procurement/records/{id}"),
+        "procurement.record_title",
+    );
+    p.org = Some(crate::page::OrgNav {
+        slug: o.org.slug.clone(),
+        name: lang.pick(&o.org.name_th, &o.org.name_en).to_string(),
+    });
     p.title = r.subject.clone();
     html(&RecordPage {
         p,
         slug: o.org.slug.clone(),
-        division: r.division_id.and_then(|d| names.get(&d)).cloned().unwrap_or_default(),
+        division: r
+            .division_id
+            .and_then(|d| names.get(&d))
+            .cloned()
+            .unwrap_or_default(),
         method: method_label(lang, r.method),
         budget: money(r.budget),
         reference: omoney(r.reference_price),
@@ -217,13 +275,29 @@ pub async fn public_record(
         bids: r
             .bidders
             .iter()
-            .map(|b| (b.name.clone(), omoney(b.amount), b.status.clone(), Some(b.seq) == r.winner_seq))
+            .map(|b| {
+                (
+                    b.name.clone(),
+                    omoney(b.amount),
+                    b.status.clone(),
+                    Some(b.seq) == r.winner_seq,
+                )
+            })
             .collect(),
         dates: vec![
-            ("procurement.announced_on", date_label(lang, &r.announced_on)),
-            ("procurement.tender_end_on", date_label(lang, &r.tender_end_on)),
+            (
+                "procurement.announced_on",
+                date_label(lang, &r.announced_on),
+            ),
+            (
+                "procurement.tender_end_on",
+                date_label(lang, &r.tender_end_on),
+            ),
             ("procurement.awarded_on", date_label(lang, &r.awarded_on)),
-            ("procurement.contract_date", date_label(lang, &r.contract_date)),
+            (
+                "procurement.contract_date",
+                date_label(lang, &r.contract_date),
+            ),
         ],
         r,
     })
@@ -239,7 +313,9 @@ pub async fn public_file(
     if !store::is_public_document(&mut conn, o.org.id, id, file_id).await? {
         return Err(Error::NotFound);
     }
-    let f = prongsai_store::files::by_id(&mut conn, o.org.id, file_id).await?.ok_or(Error::NotFound)?;
+    let f = prongsai_store::files::by_id(&mut conn, o.org.id, file_id)
+        .await?
+        .ok_or(Error::NotFound)?;
     let blobs = state.blobs.clone();
     let key = f.storage_key.clone();
     let bytes = tokio::task::spawn_blocking(move || blobs.get(&key))
@@ -249,7 +325,10 @@ pub async fn public_file(
     if let Ok(v) = HeaderValue::from_str(&f.content_type) {
         r.headers_mut().insert(header::CONTENT_TYPE, v);
     }
-    r.headers_mut().insert(header::CONTENT_DISPOSITION, HeaderValue::from_static("attachment"));
+    r.headers_mut().insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_static("attachment"),
+    );
     Ok(r)
 }
 
@@ -293,17 +372,29 @@ pub fn summary_doc(org_name: &str, s: &dp::MonthlySummary) -> prongsai_docs::Rep
             Cell::from(r.no.to_string()),
             Cell::from(r.subject.clone()),
             Cell::from(dp::satang_to_baht(r.budget)),
-            r.reference_price.map_or(Cell::Empty, |v| Cell::from(dp::satang_to_baht(v))),
+            r.reference_price
+                .map_or(Cell::Empty, |v| Cell::from(dp::satang_to_baht(v))),
             Cell::from(r.method.label_th()),
             Cell::from(opendata::bidders_text(&r.bidders).replace("; ", "\n")),
-            Cell::from(r.winner.as_ref().map(|w| opendata::bidders_text(std::slice::from_ref(w))).unwrap_or_default()),
+            Cell::from(
+                r.winner
+                    .as_ref()
+                    .map(|w| opendata::bidders_text(std::slice::from_ref(w)))
+                    .unwrap_or_default(),
+            ),
             Cell::from(r.reason.clone()),
             Cell::from(opendata::contract_text(&r.contract_no, r.contract_date)),
         ]));
     }
-    t.totals = Some(prongsai_docs::report::Totals { label: "รวม".into(), label_column: 1 });
+    t.totals = Some(prongsai_docs::report::Totals {
+        label: "รวม".into(),
+        label_column: 1,
+    });
     let mut doc = ReportDoc::new("สรุปผลการดำเนินการจัดซื้อจัดจ้างในรอบเดือน (แบบ สขร.1)");
-    doc.subtitle = vec![org_name.to_string(), format!("ประจำเดือน {}", month_label(Lang::Th, s.year, s.month))];
+    doc.subtitle = vec![
+        org_name.to_string(),
+        format!("ประจำเดือน {}", month_label(Lang::Th, s.year, s.month)),
+    ];
     doc.footer = Some(format!("{org_name} · แบบ สขร.1"));
     doc.tables.push(t);
     doc
@@ -318,7 +409,8 @@ fn parse_month(key: &str) -> Option<(i32, u8)> {
 
 fn bytes_response(bytes: Vec<u8>, content_type: &'static str, filename: &str) -> Response {
     let mut r = bytes.into_response();
-    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    r.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{filename}\"")) {
         r.headers_mut().insert(header::CONTENT_DISPOSITION, v);
     }
@@ -339,21 +431,44 @@ pub async fn summary(
     let s = dp::monthly_summary(&records, y, m);
     let stem = format!("sor-kor-ror-1-{month}");
     match q.format.as_deref().unwrap_or("html") {
-        "csv" => Ok(opendata::table_response(&opendata::summary_table(&s), Format::Csv, &stem)),
-        "json" => Ok(opendata::table_response(&opendata::summary_table(&s), Format::Json, &stem)),
+        "csv" => Ok(opendata::table_response(
+            &opendata::summary_table(&s),
+            Format::Csv,
+            &stem,
+        )),
+        "json" => Ok(opendata::table_response(
+            &opendata::summary_table(&s),
+            Format::Json,
+            &stem,
+        )),
         "pdf" => {
             let doc = summary_doc(&o.org.name_th, &s);
             let bytes = prongsai_docs::to_pdf(&doc).map_err(|e| Error::Internal(e.to_string()))?;
-            Ok(bytes_response(bytes, "application/pdf", &format!("{stem}.pdf")))
+            Ok(bytes_response(
+                bytes,
+                "application/pdf",
+                &format!("{stem}.pdf"),
+            ))
         }
         "xlsx" => {
             let doc = summary_doc(&o.org.name_th, &s);
             let bytes = prongsai_docs::to_xlsx(&doc).map_err(|e| Error::Internal(e.to_string()))?;
-            Ok(bytes_response(bytes, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", &format!("{stem}.xlsx")))
+            Ok(bytes_response(
+                bytes,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                &format!("{stem}.xlsx"),
+            ))
         }
         "html" => {
-            let mut p = Page::new(lang, &format!("/{org}/procurement/summary/{month}"), "procurement.summary_title");
-            p.org = Some(crate::page::OrgNav { slug: o.org.slug.clone(), name: lang.pick(&o.org.name_th, &o.org.name_en).to_string() });
+            let mut p = Page::new(
+                lang,
+                &format!("/{org}/procurement/summary/{month}"),
+                "procurement.summary_title",
+            );
+            p.org = Some(crate::page::OrgNav {
+                slug: o.org.slug.clone(),
+                name: lang.pick(&o.org.name_th, &o.org.name_en).to_string(),
+            });
             p.title = format!("{} — {}", p.title, month_label(lang, y, m));
             let t = opendata::summary_table(&s);
             html(&SummaryPage {
@@ -369,7 +484,10 @@ pub async fn summary(
                             .map(|(i, v)| match v {
                                 serde_json::Value::String(s) => s.clone(),
                                 serde_json::Value::Null => "-".into(),
-                                n if i == 2 || i == 3 => n.as_f64().map(|f| money((f * 100.0).round() as i64)).unwrap_or_default(),
+                                n if i == 2 || i == 3 => n
+                                    .as_f64()
+                                    .map(|f| money((f * 100.0).round() as i64))
+                                    .unwrap_or_default(),
                                 other => other.to_string(),
                             })
                             .collect()
@@ -412,8 +530,13 @@ pub async fn analysis(
     let o = public_org(&state, &org).await?;
     let mut conn = state.db.pool.acquire().await?;
     let years = store::fiscal_years(&mut conn, o.org.id).await?;
-    let yq = YearQuery { year: q.year.clone() };
-    let year = yq.year().or_else(|| years.first().copied()).unwrap_or_else(current_fy);
+    let yq = YearQuery {
+        year: q.year.clone(),
+    };
+    let year = yq
+        .year()
+        .or_else(|| years.first().copied())
+        .unwrap_or_else(current_fy);
     let records = store::records(&mut conn, o.org.id, Some(year)).await?;
     let a = dp::analyse(&records, &dp::AnalysisConfig::default());
     if q.format.as_deref() == Some("json") {
@@ -421,23 +544,75 @@ pub async fn analysis(
         return Ok(opendata::json_text(v.to_string()));
     }
     let by_id: BTreeMap<i64, &dp::Record> = records.iter().map(|r| (r.id, r)).collect();
-    let group = |g: &dp::GroupTotals, label: String| (label, g.count, money(g.budget), money(g.agreed), money(g.saving));
-    let mut p = Page::new(lang, &format!("/{org}/procurement/analysis"), "procurement.analysis_title");
-    p.org = Some(crate::page::OrgNav { slug: o.org.slug.clone(), name: lang.pick(&o.org.name_th, &o.org.name_en).to_string() });
+    let group = |g: &dp::GroupTotals, label: String| {
+        (
+            label,
+            g.count,
+            money(g.budget),
+            money(g.agreed),
+            money(g.saving),
+        )
+    };
+    let mut p = Page::new(
+        lang,
+        &format!("/{org}/procurement/analysis"),
+        "procurement.analysis_title",
+    );
+    p.org = Some(crate::page::OrgNav {
+        slug: o.org.slug.clone(),
+        name: lang.pick(&o.org.name_th, &o.org.name_en).to_string(),
+    });
     html(&AnalysisPage {
-        methods: a.by_method.iter().map(|g| group(g, Method::from_code(&g.key).map(|m| method_label(lang, m).to_string()).unwrap_or_default())).collect(),
-        divisions: a.by_division.iter().map(|g| group(g, g.key.clone())).collect(),
-        suppliers: a.suppliers.iter().map(|s| (s.name.clone(), s.awards, money(s.value), pct(s.share_bp))).collect(),
+        methods: a
+            .by_method
+            .iter()
+            .map(|g| {
+                group(
+                    g,
+                    Method::from_code(&g.key)
+                        .map(|m| method_label(lang, m).to_string())
+                        .unwrap_or_default(),
+                )
+            })
+            .collect(),
+        divisions: a
+            .by_division
+            .iter()
+            .map(|g| group(g, g.key.clone()))
+            .collect(),
+        suppliers: a
+            .suppliers
+            .iter()
+            .map(|s| (s.name.clone(), s.awards, money(s.value), pct(s.share_bp)))
+            .collect(),
         top_share: pct(a.top_share_bp),
         splits: a
             .splits
             .iter()
             .map(|s| {
-                let subjects: Vec<String> = s.procurement_ids.iter().filter_map(|i| by_id.get(i)).map(|r| r.subject.clone()).collect();
-                (subjects.join("; "), money(s.total), format!("{} – {}", date_label(lang, &s.first.to_string()), date_label(lang, &s.last.to_string())))
+                let subjects: Vec<String> = s
+                    .procurement_ids
+                    .iter()
+                    .filter_map(|i| by_id.get(i))
+                    .map(|r| r.subject.clone())
+                    .collect();
+                (
+                    subjects.join("; "),
+                    money(s.total),
+                    format!(
+                        "{} – {}",
+                        date_label(lang, &s.first.to_string()),
+                        date_label(lang, &s.last.to_string())
+                    ),
+                )
             })
             .collect(),
-        single: a.single_bidder.iter().filter_map(|i| by_id.get(i)).map(|r| r.subject.clone()).collect(),
+        single: a
+            .single_bidder
+            .iter()
+            .filter_map(|i| by_id.get(i))
+            .map(|r| r.subject.clone())
+            .collect(),
         p,
         slug: o.org.slug.clone(),
         year,
@@ -470,7 +645,13 @@ pub struct FlashQuery {
     year: Option<String>,
 }
 
-async fn staff_list_page(state: &AppState, s: &StaffCtx, year: Option<i64>, alert: Option<String>, notice: Option<&'static str>) -> Result<Response, Error> {
+async fn staff_list_page(
+    state: &AppState,
+    s: &StaffCtx,
+    year: Option<i64>,
+    alert: Option<String>,
+    notice: Option<&'static str>,
+) -> Result<Response, Error> {
     let mut conn = state.db.pool.acquire().await?;
     let year = year.unwrap_or_else(current_fy);
     let names = store::division_names(&mut conn, s.org.id).await?;
@@ -493,7 +674,10 @@ async fn staff_list_page(state: &AppState, s: &StaffCtx, year: Option<i64>, aler
         rows: rows(s.lang, &list, &names, &flags),
         plans: plan_rows(s.lang, &items, &names),
         divisions: names.into_iter().collect(),
-        methods: Method::ALL.iter().map(|m| (m.code(), method_label(s.lang, *m))).collect(),
+        methods: Method::ALL
+            .iter()
+            .map(|m| (m.code(), method_label(s.lang, *m)))
+            .collect(),
         members,
         may_check: s.may(Permission::CheckSpending),
         may_review: s.may(Permission::ReviewConflicts),
@@ -502,7 +686,11 @@ async fn staff_list_page(state: &AppState, s: &StaffCtx, year: Option<i64>, aler
 }
 
 /// `GET /{org}/staff/procurement`
-pub async fn staff_list(State(state): State<AppState>, s: Officer, Query(q): Query<FlashQuery>) -> Result<Response, Error> {
+pub async fn staff_list(
+    State(state): State<AppState>,
+    s: Officer,
+    Query(q): Query<FlashQuery>,
+) -> Result<Response, Error> {
     let year = YearQuery { year: q.year }.year();
     let notice = match q.m.as_deref() {
         Some("created") => Some(crate::key!("procurement.flash_created")),
@@ -573,16 +761,35 @@ pub struct NewProcurement {
     staff: String,
 }
 
-async fn to_input(state: &AppState, s: &StaffCtx, f: &NewProcurement) -> Result<Result<ProcurementInput, String>, Error> {
-    let bad = |what: &str| Ok(Err(format!("{}: {what}", s.lang.pick("ข้อมูลไม่ถูกต้อง", "Invalid"))));
-    let Ok(fiscal_year) = thai::parse_int(&f.fiscal_year) else { return bad("fiscal_year") };
-    let Ok(Some(budget)) = money_field(&f.budget) else { return bad("budget") };
-    let Ok(reference_price) = money_field(&f.reference_price) else { return bad("reference_price") };
-    let Ok(contract_amount) = money_field(&f.contract_amount) else { return bad("contract_amount") };
+async fn to_input(
+    state: &AppState,
+    s: &StaffCtx,
+    f: &NewProcurement,
+) -> Result<Result<ProcurementInput, String>, Error> {
+    let bad = |what: &str| {
+        Ok(Err(format!(
+            "{}: {what}",
+            s.lang.pick("ข้อมูลไม่ถูกต้อง", "Invalid")
+        )))
+    };
+    let Ok(fiscal_year) = thai::parse_int(&f.fiscal_year) else {
+        return bad("fiscal_year");
+    };
+    let Ok(Some(budget)) = money_field(&f.budget) else {
+        return bad("budget");
+    };
+    let Ok(reference_price) = money_field(&f.reference_price) else {
+        return bad("reference_price");
+    };
+    let Ok(contract_amount) = money_field(&f.contract_amount) else {
+        return bad("contract_amount");
+    };
     let mut bidders = Vec::new();
     for line in f.bidders.lines().filter(|l| !l.trim().is_empty()) {
         let parts: Vec<&str> = line.split('|').map(str::trim).collect();
-        let Ok(amount) = money_field(parts.get(2).copied().unwrap_or("")) else { return bad("bidders") };
+        let Ok(amount) = money_field(parts.get(2).copied().unwrap_or("")) else {
+            return bad("bidders");
+        };
         bidders.push(BidderInput {
             name: parts[0].to_string(),
             tax_id: parts.get(1).copied().unwrap_or("").to_string(),
@@ -609,10 +816,16 @@ async fn to_input(state: &AppState, s: &StaffCtx, f: &NewProcurement) -> Result<
     let project_key = match f.project_no.trim() {
         "" => None,
         n => {
-            let Ok(no) = thai::parse_int(n) else { return bad("project_no") };
+            let Ok(no) = thai::parse_int(n) else {
+                return bad("project_no");
+            };
             let mut key = None;
             if let Some(v) = prongsai_store::plans::current(&mut conn, s.org.id).await? {
-                key = prongsai_store::plans::projects(&mut conn, s.org.id, v.id).await?.into_iter().find(|p| p.no == no).map(|p| p.project_key);
+                key = prongsai_store::plans::projects(&mut conn, s.org.id, v.id)
+                    .await?
+                    .into_iter()
+                    .find(|p| p.no == no)
+                    .map(|p| p.project_key);
             }
             if key.is_none() {
                 return bad("project_no");
@@ -646,17 +859,38 @@ async fn to_input(state: &AppState, s: &StaffCtx, f: &NewProcurement) -> Result<
 }
 
 /// `POST /{org}/staff/procurement`: records a procurement and checks it for conflicts.
-pub async fn staff_create(State(state): State<AppState>, s: Officer, Form(f): Form<NewProcurement>) -> Result<Response, Error> {
+pub async fn staff_create(
+    State(state): State<AppState>,
+    s: Officer,
+    Form(f): Form<NewProcurement>,
+) -> Result<Response, Error> {
     csrf::check_session(s.csrf(), &f.csrf)?;
     let input = match to_input(&state, &s, &f).await? {
         Ok(i) => i,
         Err(msg) => return staff_list_page(&state, &s, None, Some(msg), None).await,
     };
     let mut conn = state.db.pool.acquire().await?;
-    match store::create(&mut conn, &state.keys.audit, &state.keys.reports, s.org.id, &input, &s.actor()).await {
+    match store::create(
+        &mut conn,
+        &state.keys.audit,
+        &state.keys.reports,
+        s.org.id,
+        &input,
+        &s.actor(),
+    )
+    .await
+    {
         Ok((p, flags)) => {
-            let m = if flags.is_empty() { "created" } else { "conflict" };
-            Ok(see_other(&format!("{}/procurement/{}?m={m}", s.base(), p.id)))
+            let m = if flags.is_empty() {
+                "created"
+            } else {
+                "conflict"
+            };
+            Ok(see_other(&format!(
+                "{}/procurement/{}?m={m}",
+                s.base(),
+                p.id
+            )))
         }
         Err(e) => {
             let msg = store_alert(s.lang, e)?;
@@ -680,10 +914,22 @@ pub struct NewPlanItem {
 }
 
 /// `POST /{org}/staff/procurement/plan`: a line of the spending or procurement plan.
-pub async fn staff_add_plan(State(state): State<AppState>, s: Officer, Form(f): Form<NewPlanItem>) -> Result<Response, Error> {
+pub async fn staff_add_plan(
+    State(state): State<AppState>,
+    s: Officer,
+    Form(f): Form<NewPlanItem>,
+) -> Result<Response, Error> {
     csrf::check_session(s.csrf(), &f.csrf)?;
-    let (Ok(fy), Ok(Some(budget))) = (thai::parse_int(&f.fiscal_year), money_field(&f.budget)) else {
-        return staff_list_page(&state, &s, None, Some(s.lang.pick("ข้อมูลไม่ถูกต้อง", "Invalid").into()), None).await;
+    let (Ok(fy), Ok(Some(budget))) = (thai::parse_int(&f.fiscal_year), money_field(&f.budget))
+    else {
+        return staff_list_page(
+            &state,
+            &s,
+            None,
+            Some(s.lang.pick("ข้อมูลไม่ถูกต้อง", "Invalid").into()),
+            None,
+        )
+        .await;
     };
     let input = PlanItemInput {
         fiscal_year: fy,
@@ -697,7 +943,10 @@ pub async fn staff_add_plan(State(state): State<AppState>, s: Officer, Form(f): 
     };
     let mut conn = state.db.pool.acquire().await?;
     match store::add_plan_item(&mut conn, &state.keys.audit, s.org.id, &input, &s.actor()).await {
-        Ok(_) => Ok(see_other(&format!("{}/procurement?year={fy}&m=plan", s.base()))),
+        Ok(_) => Ok(see_other(&format!(
+            "{}/procurement?year={fy}&m=plan",
+            s.base()
+        ))),
         Err(e) => {
             let msg = store_alert(s.lang, e)?;
             staff_list_page(&state, &s, Some(fy), Some(msg), None).await
@@ -725,30 +974,49 @@ struct StaffDetail {
 
 /// Where the Cardinal binary is: `OCDSCARDINAL`, else `ocdscardinal` on `PATH`.
 pub fn cardinal_binary() -> Option<PathBuf> {
-    std::env::var_os("OCDSCARDINAL").map(PathBuf::from).filter(|p| p.is_file()).or_else(|| {
-        std::env::var_os("PATH")
-            .and_then(|p| std::env::split_paths(&p).map(|d| d.join("ocdscardinal")).find(|c| c.is_file()))
-    })
+    std::env::var_os("OCDSCARDINAL")
+        .map(PathBuf::from)
+        .filter(|p| p.is_file())
+        .or_else(|| {
+            std::env::var_os("PATH").and_then(|p| {
+                std::env::split_paths(&p)
+                    .map(|d| d.join("ocdscardinal"))
+                    .find(|c| c.is_file())
+            })
+        })
 }
 
 /// Runs Cardinal's `prepare` and `indicators` on compiled releases (JSON lines) and
 /// parses its flags; `None` when the binary is absent or fails.
 pub fn run_cardinal(bin: &std::path::Path, jsonl: &str) -> Option<Vec<ocds::RedFlag>> {
     use std::process::Command;
-    let dir = std::env::temp_dir().join(format!("prongsai-cardinal-{}", prongsai_store::files::new_key(0).replace('/', "-")));
+    let dir = std::env::temp_dir().join(format!(
+        "prongsai-cardinal-{}",
+        prongsai_store::files::new_key(0).replace('/', "-")
+    ));
     std::fs::create_dir_all(&dir).ok()?;
     let run = || -> Option<Vec<ocds::RedFlag>> {
         let settings = dir.join("settings.ini");
         std::fs::write(&settings, "currency = THB\n\n[defaults]\nbid_status = valid\n\n[R018]\n[R024]\n[R025]\n[R035]\n[R036]\n[R038]\n").ok()?;
         let input = dir.join("input.jsonl");
         std::fs::write(&input, jsonl).ok()?;
-        let prepared = Command::new(bin).args(["prepare", "--settings"]).arg(&settings).arg(&input).output().ok()?;
+        let prepared = Command::new(bin)
+            .args(["prepare", "--settings"])
+            .arg(&settings)
+            .arg(&input)
+            .output()
+            .ok()?;
         if !prepared.status.success() {
             return None;
         }
         let prepared_path = dir.join("prepared.jsonl");
         std::fs::write(&prepared_path, &prepared.stdout).ok()?;
-        let ind = Command::new(bin).args(["indicators", "--settings"]).arg(&settings).arg(&prepared_path).output().ok()?;
+        let ind = Command::new(bin)
+            .args(["indicators", "--settings"])
+            .arg(&settings)
+            .arg(&prepared_path)
+            .output()
+            .ok()?;
         if !ind.status.success() {
             return None;
         }
@@ -766,15 +1034,31 @@ fn flag_title(lang: Lang, code: &str) -> String {
         .unwrap_or_else(|| code.to_string())
 }
 
-async fn detail_page(state: &AppState, s: &StaffCtx, id: i64, notice: Option<&'static str>, alert: Option<String>, headers: &HeaderMap) -> Result<Response, Error> {
+async fn detail_page(
+    state: &AppState,
+    s: &StaffCtx,
+    id: i64,
+    notice: Option<&'static str>,
+    alert: Option<String>,
+    headers: &HeaderMap,
+) -> Result<Response, Error> {
     let mut conn = state.db.pool.acquire().await?;
-    let r = store::get(&mut conn, s.org.id, id).await?.ok_or(Error::NotFound)?;
+    let r = store::get(&mut conn, s.org.id, id)
+        .await?
+        .ok_or(Error::NotFound)?;
     let records = store::records(&mut conn, s.org.id, Some(r.fiscal_year)).await?;
-    let mut red: Vec<(String, String, String)> = dp::red_flags(&records, &dp::AnalysisConfig::default())
-        .into_iter()
-        .filter(|f| f.procurement_id == id)
-        .map(|f| (f.code.clone(), flag_title(s.lang, &f.code), "Prongsai".to_string()))
-        .collect();
+    let mut red: Vec<(String, String, String)> =
+        dp::red_flags(&records, &dp::AnalysisConfig::default())
+            .into_iter()
+            .filter(|f| f.procurement_id == id)
+            .map(|f| {
+                (
+                    f.code.clone(),
+                    flag_title(s.lang, &f.code),
+                    "Prongsai".to_string(),
+                )
+            })
+            .collect();
     let mut cardinal_ran = false;
     if let Some(bin) = cardinal_binary() {
         let base = opendata::base_url(state, headers);
@@ -784,10 +1068,16 @@ async fn detail_page(state: &AppState, s: &StaffCtx, id: i64, notice: Option<&'s
             && let Some(target) = all.iter().find(|p| p.id == r.ref_no)
         {
             let ocid = ocds::ocid(&cfg, target);
-            if let Ok(Some(flags)) = tokio::task::spawn_blocking(move || run_cardinal(&bin, &jsonl)).await {
+            if let Ok(Some(flags)) =
+                tokio::task::spawn_blocking(move || run_cardinal(&bin, &jsonl)).await
+            {
                 cardinal_ran = true;
                 for f in ocds::flags_for_ocid(&flags, &ocid) {
-                    red.push((f.code.clone(), flag_title(s.lang, &f.code), "OCP Cardinal".into()));
+                    red.push((
+                        f.code.clone(),
+                        flag_title(s.lang, &f.code),
+                        "OCP Cardinal".into(),
+                    ));
                 }
             }
         }
@@ -807,7 +1097,15 @@ async fn detail_page(state: &AppState, s: &StaffCtx, id: i64, notice: Option<&'s
         bids: r
             .bidders
             .iter()
-            .map(|b| (b.name.clone(), b.tax_id.clone(), omoney(b.amount), b.status.clone(), Some(b.seq) == r.winner_seq))
+            .map(|b| {
+                (
+                    b.name.clone(),
+                    b.tax_id.clone(),
+                    omoney(b.amount),
+                    b.status.clone(),
+                    Some(b.seq) == r.winner_seq,
+                )
+            })
             .collect(),
         red_flags: red,
         cardinal_ran,
@@ -819,7 +1117,13 @@ async fn detail_page(state: &AppState, s: &StaffCtx, id: i64, notice: Option<&'s
 }
 
 /// `GET /{org}/staff/procurement/{id}`
-pub async fn staff_detail(State(state): State<AppState>, s: Officer, Path((_org, id)): Path<(String, i64)>, Query(q): Query<FlashQuery>, headers: HeaderMap) -> Result<Response, Error> {
+pub async fn staff_detail(
+    State(state): State<AppState>,
+    s: Officer,
+    Path((_org, id)): Path<(String, i64)>,
+    Query(q): Query<FlashQuery>,
+    headers: HeaderMap,
+) -> Result<Response, Error> {
     let notice = match q.m.as_deref() {
         Some("created") => Some(crate::key!("procurement.flash_created")),
         Some("conflict") => Some(crate::key!("procurement.flash_conflict")),
@@ -843,7 +1147,8 @@ pub async fn staff_upload(
         return Ok(see_other(&format!("{}/procurement/{id}", s.base())));
     };
     let bad = || Error::BadRequest(crate::key!("error.bad_request"));
-    let (mut csrf_v, mut kind, mut title, mut file) = (String::new(), String::new(), String::new(), None);
+    let (mut csrf_v, mut kind, mut title, mut file) =
+        (String::new(), String::new(), String::new(), None);
     while let Some(field) = mp.next_field().await.map_err(|_| bad())? {
         let name = field.name().unwrap_or_default().to_string();
         let fname = field.file_name().map(str::to_string);
@@ -862,11 +1167,32 @@ pub async fn staff_upload(
     }
     csrf::check_session(s.csrf(), &csrf_v)?;
     let Some((name, bytes)) = file else {
-        return detail_page(&state, &s, id, None, Some(s.lang.pick("กรุณาเลือกไฟล์", "Choose a file").into()), &headers).await;
+        return detail_page(
+            &state,
+            &s,
+            id,
+            None,
+            Some(s.lang.pick("กรุณาเลือกไฟล์", "Choose a file").into()),
+            &headers,
+        )
+        .await;
     };
     let media = match prongsai_media::check(&bytes, prongsai_media::Limits::default()) {
         Ok(m) => m,
-        Err(e) => return detail_page(&state, &s, id, None, Some(match s.lang { Lang::Th => e.message_th(), Lang::En => e.to_string() }), &headers).await,
+        Err(e) => {
+            return detail_page(
+                &state,
+                &s,
+                id,
+                None,
+                Some(match s.lang {
+                    Lang::Th => e.message_th(),
+                    Lang::En => e.to_string(),
+                }),
+                &headers,
+            )
+            .await;
+        }
     };
     let bytes = if media.is_image() {
         prongsai_media::strip_metadata(&bytes).map_err(|e| Error::Internal(e.to_string()))?
@@ -874,10 +1200,35 @@ pub async fn staff_upload(
         bytes
     };
     let mut conn = state.db.pool.acquire().await?;
-    store::get(&mut conn, s.org.id, id).await?.ok_or(Error::NotFound)?;
-    let meta = prongsai_store::files::upload(&mut conn, state.blobs.as_ref(), s.org.id, &name, media.mime(), &bytes, Some(s.user.id)).await?;
-    match store::add_document(&mut conn, &state.keys.audit, s.org.id, id, meta.id, &kind, &title, &s.actor()).await {
-        Ok(()) => Ok(see_other(&format!("{}/procurement/{id}?m=document", s.base()))),
+    store::get(&mut conn, s.org.id, id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let meta = prongsai_store::files::upload(
+        &mut conn,
+        state.blobs.as_ref(),
+        s.org.id,
+        &name,
+        media.mime(),
+        &bytes,
+        Some(s.user.id),
+    )
+    .await?;
+    match store::add_document(
+        &mut conn,
+        &state.keys.audit,
+        s.org.id,
+        id,
+        meta.id,
+        &kind,
+        &title,
+        &s.actor(),
+    )
+    .await
+    {
+        Ok(()) => Ok(see_other(&format!(
+            "{}/procurement/{id}?m=document",
+            s.base()
+        ))),
         Err(e) => {
             let msg = store_alert(s.lang, e)?;
             detail_page(&state, &s, id, None, Some(msg), &headers).await
@@ -896,7 +1247,12 @@ struct ChecksPage {
     checks: Vec<(store::SpendingCheck, String, String)>,
 }
 
-async fn checks_page(state: &AppState, s: &StaffCtx, year: Option<i64>, alert: Option<String>) -> Result<Response, Error> {
+async fn checks_page(
+    state: &AppState,
+    s: &StaffCtx,
+    year: Option<i64>,
+    alert: Option<String>,
+) -> Result<Response, Error> {
     let year = year.unwrap_or_else(current_fy);
     let mut conn = state.db.pool.acquire().await?;
     let checks = store::spending_checks(&mut conn, s.org.id, year)
@@ -910,11 +1266,20 @@ async fn checks_page(state: &AppState, s: &StaffCtx, year: Option<i64>, alert: O
         .collect();
     let mut p = s.page("procurement.checks_title", "procurement/checks");
     p.alert = alert;
-    html(&ChecksPage { p, base: format!("{}/procurement", s.base()), year, checks })
+    html(&ChecksPage {
+        p,
+        base: format!("{}/procurement", s.base()),
+        year,
+        checks,
+    })
 }
 
 /// `GET /{org}/staff/procurement/checks`
-pub async fn staff_checks(State(state): State<AppState>, s: Staff<need::CheckSpending>, Query(q): Query<FlashQuery>) -> Result<Response, Error> {
+pub async fn staff_checks(
+    State(state): State<AppState>,
+    s: Staff<need::CheckSpending>,
+    Query(q): Query<FlashQuery>,
+) -> Result<Response, Error> {
     checks_page(&state, &s, YearQuery { year: q.year }.year(), None).await
 }
 
@@ -937,16 +1302,31 @@ pub struct NewCheck {
 }
 
 /// `POST /{org}/staff/procurement/checks`
-pub async fn staff_add_check(State(state): State<AppState>, s: Staff<need::CheckSpending>, Form(f): Form<NewCheck>) -> Result<Response, Error> {
+pub async fn staff_add_check(
+    State(state): State<AppState>,
+    s: Staff<need::CheckSpending>,
+    Form(f): Form<NewCheck>,
+) -> Result<Response, Error> {
     csrf::check_session(s.csrf(), &f.csrf)?;
-    let (Ok(fy), Ok(Some(amount))) = (thai::parse_int(&f.fiscal_year), money_field(&f.amount)) else {
-        return checks_page(&state, &s, None, Some(s.lang.pick("ข้อมูลไม่ถูกต้อง", "Invalid").into())).await;
+    let (Ok(fy), Ok(Some(amount))) = (thai::parse_int(&f.fiscal_year), money_field(&f.amount))
+    else {
+        return checks_page(
+            &state,
+            &s,
+            None,
+            Some(s.lang.pick("ข้อมูลไม่ถูกต้อง", "Invalid").into()),
+        )
+        .await;
     };
     let mut conn = state.db.pool.acquire().await?;
     let procurement_id = if f.procurement_ref.trim().is_empty() {
         None
     } else {
-        store::list(&mut conn, s.org.id, None).await?.into_iter().find(|p| p.ref_no == f.procurement_ref.trim()).map(|p| p.id)
+        store::list(&mut conn, s.org.id, None)
+            .await?
+            .into_iter()
+            .find(|p| p.ref_no == f.procurement_ref.trim())
+            .map(|p| p.id)
     };
     let input = SpendingCheckInput {
         fiscal_year: fy,
@@ -960,8 +1340,13 @@ pub async fn staff_add_check(State(state): State<AppState>, s: Staff<need::Check
         efficient: checked(&f.efficient),
         notes: f.notes.clone(),
     };
-    match store::add_spending_check(&mut conn, &state.keys.audit, s.org.id, &input, &s.actor()).await {
-        Ok(_) => Ok(see_other(&format!("{}/procurement/checks?year={fy}", s.base()))),
+    match store::add_spending_check(&mut conn, &state.keys.audit, s.org.id, &input, &s.actor())
+        .await
+    {
+        Ok(_) => Ok(see_other(&format!(
+            "{}/procurement/checks?year={fy}",
+            s.base()
+        ))),
         Err(e) => {
             let msg = store_alert(s.lang, e)?;
             checks_page(&state, &s, Some(fy), Some(msg)).await
@@ -980,16 +1365,28 @@ struct CoiPage {
     may_review: bool,
 }
 
-async fn coi_page(state: &AppState, s: &StaffCtx, alert: Option<String>) -> Result<Response, Error> {
+async fn coi_page(
+    state: &AppState,
+    s: &StaffCtx,
+    alert: Option<String>,
+) -> Result<Response, Error> {
     let mut conn = state.db.pool.acquire().await?;
     let declarations = store::declarations_of(&mut conn, s.org.id, s.user.id).await?;
     let mut p = s.page("coi.title", "coi");
     p.alert = alert;
-    html(&CoiPage { p, base: format!("{}/coi", s.base()), declarations, may_review: s.may(Permission::ReviewConflicts) })
+    html(&CoiPage {
+        p,
+        base: format!("{}/coi", s.base()),
+        declarations,
+        may_review: s.may(Permission::ReviewConflicts),
+    })
 }
 
 /// `GET /{org}/staff/coi`: one's own declarations.
-pub async fn coi(State(state): State<AppState>, s: Staff<need::StaffArea>) -> Result<Response, Error> {
+pub async fn coi(
+    State(state): State<AppState>,
+    s: Staff<need::StaffArea>,
+) -> Result<Response, Error> {
     coi_page(&state, &s, None).await
 }
 
@@ -1005,11 +1402,30 @@ pub struct NewDeclaration {
 }
 
 /// `POST /{org}/staff/coi`
-pub async fn coi_declare(State(state): State<AppState>, s: Staff<need::StaffArea>, Form(f): Form<NewDeclaration>) -> Result<Response, Error> {
+pub async fn coi_declare(
+    State(state): State<AppState>,
+    s: Staff<need::StaffArea>,
+    Form(f): Form<NewDeclaration>,
+) -> Result<Response, Error> {
     csrf::check_session(s.csrf(), &f.csrf)?;
     let mut conn = state.db.pool.acquire().await?;
-    let input = DeclarationInput { kind: f.kind, name: f.name, relation: f.relation, id_number: f.id_number };
-    match store::declare(&mut conn, &state.keys.audit, &state.keys.reports, s.org.id, s.user.id, &input, &s.actor()).await {
+    let input = DeclarationInput {
+        kind: f.kind,
+        name: f.name,
+        relation: f.relation,
+        id_number: f.id_number,
+    };
+    match store::declare(
+        &mut conn,
+        &state.keys.audit,
+        &state.keys.reports,
+        s.org.id,
+        s.user.id,
+        &input,
+        &s.actor(),
+    )
+    .await
+    {
         Ok(_) => Ok(see_other(&format!("{}/coi", s.base()))),
         Err(e) => {
             let msg = store_alert(s.lang, e)?;
@@ -1024,11 +1440,25 @@ pub struct CsrfOnly {
 }
 
 /// `POST /{org}/staff/coi/{declaration_id}/remove`
-pub async fn coi_remove(State(state): State<AppState>, s: Staff<need::StaffArea>, Path((_org, id)): Path<(String, i64)>, Form(f): Form<CsrfOnly>) -> Result<Response, Error> {
+pub async fn coi_remove(
+    State(state): State<AppState>,
+    s: Staff<need::StaffArea>,
+    Path((_org, id)): Path<(String, i64)>,
+    Form(f): Form<CsrfOnly>,
+) -> Result<Response, Error> {
     csrf::check_session(s.csrf(), &f.csrf)?;
     let mut conn = state.db.pool.acquire().await?;
     // Only one's own declarations can be removed; one already gone is not an error.
-    match store::remove_declaration(&mut conn, &state.keys.audit, s.org.id, s.user.id, id, &s.actor()).await {
+    match store::remove_declaration(
+        &mut conn,
+        &state.keys.audit,
+        s.org.id,
+        s.user.id,
+        id,
+        &s.actor(),
+    )
+    .await
+    {
         Ok(()) | Err(StoreError::NotFound(_)) => Ok(see_other(&format!("{}/coi", s.base()))),
         Err(e) => Err(e.into()),
     }
@@ -1042,10 +1472,18 @@ struct FlagsPage {
     flags: Vec<(store::CoiFlag, String)>,
 }
 
-async fn flags_page(state: &AppState, s: &StaffCtx, alert: Option<String>) -> Result<Response, Error> {
+async fn flags_page(
+    state: &AppState,
+    s: &StaffCtx,
+    alert: Option<String>,
+) -> Result<Response, Error> {
     let mut conn = state.db.pool.acquire().await?;
     // Division heads see their division's procurements; the clerk and audit see all.
-    let division = if s.role() == prongsai_domain::Role::DivisionHead { s.membership.division_id.or(Some(-1)) } else { None };
+    let division = if s.role() == prongsai_domain::Role::DivisionHead {
+        s.membership.division_id.or(Some(-1))
+    } else {
+        None
+    };
     let flags = store::flags(&mut conn, s.org.id, division)
         .await?
         .into_iter()
@@ -1060,11 +1498,18 @@ async fn flags_page(state: &AppState, s: &StaffCtx, alert: Option<String>) -> Re
         .collect();
     let mut p = s.page("coi.flags_title", "coi/flags");
     p.alert = alert;
-    html(&FlagsPage { p, base: format!("{}/coi/flags", s.base()), flags })
+    html(&FlagsPage {
+        p,
+        base: format!("{}/coi/flags", s.base()),
+        flags,
+    })
 }
 
 /// `GET /{org}/staff/coi/flags`: the matches, for heads, the clerk and audit.
-pub async fn coi_flags(State(state): State<AppState>, s: Staff<need::ReviewConflicts>) -> Result<Response, Error> {
+pub async fn coi_flags(
+    State(state): State<AppState>,
+    s: Staff<need::ReviewConflicts>,
+) -> Result<Response, Error> {
     flags_page(&state, &s, None).await
 }
 
@@ -1077,10 +1522,25 @@ pub struct Resolve {
 }
 
 /// `POST /{org}/staff/coi/flags/{flag_id}`: clear or confirm a match.
-pub async fn coi_resolve(State(state): State<AppState>, s: Staff<need::ReviewConflicts>, Path((_org, id)): Path<(String, i64)>, Form(f): Form<Resolve>) -> Result<Response, Error> {
+pub async fn coi_resolve(
+    State(state): State<AppState>,
+    s: Staff<need::ReviewConflicts>,
+    Path((_org, id)): Path<(String, i64)>,
+    Form(f): Form<Resolve>,
+) -> Result<Response, Error> {
     csrf::check_session(s.csrf(), &f.csrf)?;
     let mut conn = state.db.pool.acquire().await?;
-    match store::resolve_flag(&mut conn, &state.keys.audit, s.org.id, id, &f.status, &f.note, &s.actor()).await {
+    match store::resolve_flag(
+        &mut conn,
+        &state.keys.audit,
+        s.org.id,
+        id,
+        &f.status,
+        &f.note,
+        &s.actor(),
+    )
+    .await
+    {
         Ok(()) => Ok(see_other(&format!("{}/coi/flags", s.base()))),
         Err(e) => {
             let msg = store_alert(s.lang, e)?;

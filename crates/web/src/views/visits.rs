@@ -38,7 +38,9 @@ pub struct Counter {
 
 impl Default for Counter {
     fn default() -> Self {
-        Counter { pending: Mutex::new((Instant::now(), HashMap::new())) }
+        Counter {
+            pending: Mutex::new((Instant::now(), HashMap::new())),
+        }
     }
 }
 
@@ -58,7 +60,12 @@ impl Counter {
         g.0 = Instant::now();
         let mut out: Vec<ViewCount> = std::mem::take(&mut g.1)
             .into_iter()
-            .map(|((org_id, day, path), views)| ViewCount { org_id, day, path, views })
+            .map(|((org_id, day, path), views)| ViewCount {
+                org_id,
+                day,
+                path,
+                views,
+            })
             .collect();
         // A stable order: concurrent batches lock rows in the same order.
         out.sort();
@@ -87,7 +94,10 @@ fn counted_slug(path: &str) -> Option<&str> {
     let rest = path.strip_prefix('/')?;
     let (slug, tail) = rest.split_once('/').unwrap_or((rest, ""));
     let skip = slug.is_empty()
-        || matches!(slug, "api" | "static" | "login" | "logout" | "account" | "lang" | "healthz" | "admin")
+        || matches!(
+            slug,
+            "api" | "static" | "login" | "logout" | "account" | "lang" | "healthz" | "admin"
+        )
         || tail.starts_with("staff")
         || tail.contains("/files/")
         || path.len() > MAX_PATH;
@@ -97,24 +107,25 @@ fn counted_slug(path: &str) -> Option<&str> {
 /// Middleware: counts a successful GET of a public page of a known organization.
 pub async fn count(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let counted = (req.method() == Method::GET)
-        .then(|| counted_slug(req.uri().path()).map(|s| (s.to_string(), req.uri().path().to_string())))
+        .then(|| {
+            counted_slug(req.uri().path()).map(|s| (s.to_string(), req.uri().path().to_string()))
+        })
         .flatten();
     let res = next.run(req).await;
-    if let Some((slug, path)) = counted {
-        if res.status() == StatusCode::OK && prongsai_domain::Slug::parse(&slug).is_ok() {
-            // The organization is almost always in the cache already: the page just
-            // looked it up.
-            if let Ok(Some(o)) = state.orgs.get(&state.db, &slug).await {
-                if let Some(batch) = state.visits.add(o.org.id, today(), path) {
-                    let db = state.db.clone();
-                    tokio::spawn(async move {
-                        if let Err(e) = visits::add_counts(&db, &batch).await {
-                            tracing::warn!(error = %e, "could not write visitor counts");
-                        }
-                    });
-                }
+    if let Some((slug, path)) = counted
+        && res.status() == StatusCode::OK
+        && prongsai_domain::Slug::parse(&slug).is_ok()
+        // The organization is almost always in the cache already: the page just
+        // looked it up.
+        && let Ok(Some(o)) = state.orgs.get(&state.db, &slug).await
+        && let Some(batch) = state.visits.add(o.org.id, today(), path)
+    {
+        let db = state.db.clone();
+        tokio::spawn(async move {
+            if let Err(e) = visits::add_counts(&db, &batch).await {
+                tracing::warn!(error = %e, "could not write visitor counts");
             }
-        }
+        });
     }
     res
 }
@@ -131,7 +142,10 @@ struct VisitsPage {
 }
 
 /// `GET /{org}/staff/visits`: the last 30 days, per day and per page.
-pub async fn staff_page(State(state): State<AppState>, s: Staff<need::ViewAllWork>) -> Result<Response, Error> {
+pub async fn staff_page(
+    State(state): State<AppState>,
+    s: Staff<need::ViewAllWork>,
+) -> Result<Response, Error> {
     state.visits.flush(&state.db).await?;
     let d = thai::to_bangkok(OffsetDateTime::now_utc()).date() - time::Duration::days(29);
     let since = format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day());
@@ -140,7 +154,14 @@ pub async fn staff_page(State(state): State<AppState>, s: Staff<need::ViewAllWor
     let paths = visits::top_paths(&mut conn, s.org.id, &since, 30).await?;
     let total = visits::total(&mut conn, s.org.id).await?;
     let max_day = days.iter().map(|(_, n)| *n).max().unwrap_or(0);
-    html(&VisitsPage { p: s.page("visits.title", "visits"), since, days, paths, total, max_day })
+    html(&VisitsPage {
+        p: s.page("visits.title", "visits"),
+        since,
+        days,
+        paths,
+        total,
+        max_day,
+    })
 }
 
 #[cfg(test)]
@@ -164,6 +185,14 @@ mod tests {
         assert!(c.add(1, "2025-01-01".into(), "/a/".into()).is_none());
         let mut g = c.pending.lock().unwrap();
         let batch = Counter::take(&mut g);
-        assert_eq!(batch, vec![ViewCount { org_id: 1, day: "2025-01-01".into(), path: "/a/".into(), views: 2 }]);
+        assert_eq!(
+            batch,
+            vec![ViewCount {
+                org_id: 1,
+                day: "2025-01-01".into(),
+                path: "/a/".into(),
+                views: 2
+            }]
+        );
     }
 }

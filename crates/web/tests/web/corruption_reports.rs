@@ -191,7 +191,7 @@ async fn reporter_files_officer_replies_reporter_reads_with_receipt() {
         .expect("t");
     assert!(detail.contains(&format!("เรื่อง {m}")));
     assert!(
-        !detail.contains(&format!("line: reporter")),
+        !detail.contains("line: reporter"),
         "identity shown without a reveal"
     );
     // The evidence lost its metadata.

@@ -42,7 +42,7 @@ async fn org_home_shows_who_we_are_in_thai_by_default() {
             .await
             .expect("get")
             .status(),
-        303
+        308
     );
     let r = c.get(app.url("/no-such-org/")).send().await.expect("get");
     assert_eq!(r.status(), 404);
