@@ -22,8 +22,10 @@ BASELINE_N=${BASELINE_N:-5000}
 PG_URL=${PG_URL:-postgres://root@127.0.0.1:5432/test}
 COMPLAINTS=${COMPLAINTS:-0}
 
-cargo build --release -q -p prongsai
-cargo build --release -q -p prongsai-web --example submissions_load
+if [ "${SKIP_BUILD:-0}" != 1 ]; then
+  cargo build --release -q -p prongsai
+  cargo build --release -q -p prongsai-web --example submissions_load
+fi
 bin=target/release/prongsai
 load=target/release/examples/submissions_load
 work=$(mktemp -d)

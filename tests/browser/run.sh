@@ -11,7 +11,7 @@ if [ ! -x /usr/bin/chromium ]; then
   echo "installing chromium (Debian package)…"
   apt-get install -y chromium fonts-thai-tlwg
 fi
-if [ ! -d "$here/node_modules/playwright-core" ]; then
+if [ ! -d "$here/node_modules/playwright-core" ] || [ ! -d "$here/node_modules/@axe-core/playwright" ]; then
   (cd "$here" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm install --no-audit --no-fund)
 fi
 
@@ -38,3 +38,4 @@ done
 BASE_URL="http://127.0.0.1:$port" node "$here/foundation.mjs"
 BASE_URL="http://127.0.0.1:$port" node "$here/integrity.mjs"
 BASE_URL="http://127.0.0.1:$port" node "$here/complaints.mjs"
+BASE_URL="http://127.0.0.1:$port" node "$here/a11y.mjs"

@@ -260,6 +260,7 @@ pub fn parse_links(field: &str) -> Result<Vec<ItemLink>, String> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

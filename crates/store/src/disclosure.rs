@@ -309,6 +309,7 @@ pub async fn public_file(
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn record(
     conn: &mut AnyConnection,
     key: &[u8],

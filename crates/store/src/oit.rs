@@ -195,9 +195,8 @@ pub async fn set_link(
     actor: &Actor,
 ) -> Result<()> {
     let url = url.trim();
-    if !url.is_empty() && !(url.starts_with("https://") || url.starts_with("http://"))
-        || url.len() > 2000
-    {
+    let web = url.starts_with("https://") || url.starts_with("http://");
+    if (!url.is_empty() && !web) || url.len() > 2000 {
         return Err(bad("the address must start with https:// or http://"));
     }
     let mut tx = conn.begin().await?;

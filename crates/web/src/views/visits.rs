@@ -165,6 +165,7 @@ pub async fn staff_page(
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
