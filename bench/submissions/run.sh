@@ -38,7 +38,7 @@ start() { # data-dir db-url log
   PRONGSAI_DEMO_PASSWORD=bench-password-1 RUST_LOG=warn PRONGSAI_WHISTLE_RATE_LIMIT=100000000 \
     "$bin" serve --demo --data-dir "$1" --database "$2" --listen "127.0.0.1:$port" >>"$3" 2>&1 &
   server=$!
-  for _ in $(seq 1 100); do curl -fsS -o /dev/null "http://127.0.0.1:$port/healthz" && return; sleep 0.2; done
+  for _ in $(seq 1 100); do curl -fsS -o /dev/null "http://127.0.0.1:$port/healthz" 2>/dev/null && return; sleep 0.2; done
   echo "server did not start"; cat "$3"; exit 1
 }
 

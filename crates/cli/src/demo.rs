@@ -139,6 +139,10 @@ pub async fn set_up(
             warn!("the seed plan was read but not stored: {e}");
         }
     }
+    // Sample progress for 2567 (crate::demo_progress).
+    if let Err(e) = crate::demo_progress::seed(db, keys, org.id).await {
+        warn!("demo progress not stored: {e}");
+    }
     // Procurement data with a planted conflict of interest (prongsai_store::procurement_demo).
     match db.pool.acquire().await {
         Ok(mut conn) => {
@@ -222,6 +226,8 @@ pub async fn import_seed_plan(
         &Actor::cli(),
     )
     .await?;
+    // The plan's Part 1 risks seed the risk register.
+    prongsai_store::risk::seed_from_plan(&mut tx, &keys.audit, org_id, &Actor::cli()).await?;
     tx.commit().await.map_err(StoreError::from)?;
     println!(
         "seed plan stored as version {} ({} lint findings)",

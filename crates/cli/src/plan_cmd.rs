@@ -192,6 +192,8 @@ pub async fn run(ctx: &Ctx, cmd: PlanCommand) -> Result<ExitCode> {
                 &Actor::cli(),
             )
             .await?;
+            // The plan's Part 1 risks seed the risk register (new processes only).
+            prongsai_store::risk::seed_from_plan(&mut tx, &keys.audit, o.id, &Actor::cli()).await?;
             tx.commit()
                 .await
                 .map_err(prongsai_store::StoreError::from)?;

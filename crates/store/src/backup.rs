@@ -6,7 +6,8 @@
 //!   table with its row count ([`Manifest`]);
 //! - `tables/<table>.jsonl`: every row of every table, one JSON object per line;
 //!   integers and floats as numbers, text as strings, bytes as `{"b64": "…"}`;
-//! - `files/<key>`: the bytes of every file the `files` table refers to.
+//! - `files/<key>`: the bytes of every file the `files` table (and the sealed evidence
+//!   of `corruption_report_files`) refers to.
 //!
 //! All rows are read inside one read transaction (REPEATABLE READ on PostgreSQL; on
 //! SQLite in WAL mode a read transaction is a snapshot), so the backup is consistent

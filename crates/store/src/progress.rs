@@ -852,3 +852,372 @@ pub async fn add_file(
         }
     }
 }
+
+// ---- moving an organization (see `transfer`) ------------------------------------------------
+
+mod transfer_section {
+    use serde_json::{Value, json};
+    use sqlx::{AnyConnection, Row};
+
+    use super::{ApprovalState, EvidenceKind, NotDoneReason, ProgressStatus, bad, check_year};
+    use crate::error::{Result, StoreError};
+    use crate::transfer::{BoxFut, ExportCtx, ImportCtx};
+
+    /// Usernames of the organization's members by account id: references to accounts
+    /// travel as user names, and only for members (as in `transfer`).
+    async fn member_names(
+        conn: &mut AnyConnection,
+        org_id: i64,
+    ) -> Result<std::collections::BTreeMap<i64, String>> {
+        let rows: Vec<(i64, String)> = sqlx::query_as(
+            "SELECT u.id, u.username FROM users u JOIN memberships m ON m.user_id = u.id WHERE m.org_id = $1",
+        )
+        .bind(org_id)
+        .fetch_all(&mut *conn)
+        .await?;
+        Ok(rows.into_iter().collect())
+    }
+
+    fn opt_f64(v: Option<f64>) -> Value {
+        v.map_or(Value::Null, Value::from)
+    }
+
+    /// The `progress` section: every project's yearly progress with its steps and KPI
+    /// results, the evidence (files by content: sha256, name and time, the bytes being
+    /// in the `files` section), and every submitted version of every reporting round
+    /// with its frozen report exactly as stored. No ids.
+    pub fn export_section<'a>(conn: &'a mut AnyConnection, x: &'a ExportCtx) -> BoxFut<'a, Value> {
+        Box::pin(async move {
+            let names = member_names(conn, x.org_id).await?;
+            let name_of = |id: i64| names.get(&id).cloned();
+            let rows = sqlx::query(&format!(
+                "SELECT {} FROM progress WHERE org_id = $1 ORDER BY fiscal_year, project_key",
+                super::PROGRESS_COLS
+            ))
+            .bind(x.org_id)
+            .fetch_all(&mut *conn)
+            .await?;
+            let mut progress = Vec::new();
+            for r in &rows {
+                let mut p = super::progress_from_row(r)?;
+                super::load_details(conn, &mut p).await?;
+                let steps: Vec<Value> = p
+                    .input
+                    .steps
+                    .iter()
+                    .map(|st| {
+                        json!({"seq": st.seq, "done": st.done,
+                               "done_on": st.done_on.clone().unwrap_or_default()})
+                    })
+                    .collect();
+                let kpis: Vec<Value> = p
+                    .input
+                    .kpis
+                    .iter()
+                    .map(|k| {
+                        json!({"kind": k.kind, "seq": k.seq, "actual": opt_f64(k.actual),
+                               "baseline": opt_f64(k.baseline)})
+                    })
+                    .collect();
+                let i = &p.input;
+                progress.push(json!({
+                    "project_key": p.project_key, "fiscal_year": p.fiscal_year,
+                    "status": i.status.code(), "reason": i.reason.map(|r| r.code()),
+                    "reason_text": i.reason_text, "dev_plan_satang": i.dev_plan_satang,
+                    "ordinance_satang": i.ordinance_satang, "disbursed_satang": i.disbursed_satang,
+                    "problems": i.problems, "notes": i.notes, "approval": p.approval.code(),
+                    "approval_comment": p.approval_comment, "updated_by": p.updated_by,
+                    "updated_at": p.updated_at, "decided_by": p.decided_by, "decided_at": p.decided_at,
+                    "steps": steps, "kpis": kpis,
+                }));
+            }
+            let rows = sqlx::query(
+                "SELECT e.project_key, e.fiscal_year, e.kind, e.url, e.caption, e.added_by, e.added_by_name, \
+                 e.added_at, f.sha256, f.original_name, f.created_at AS file_created_at \
+                 FROM progress_evidence e LEFT JOIN files f ON f.id = e.file_id AND f.org_id = e.org_id \
+                 WHERE e.org_id = $1 ORDER BY e.fiscal_year, e.project_key, e.added_at, e.id",
+            )
+            .bind(x.org_id)
+            .fetch_all(&mut *conn)
+            .await?;
+            let mut evidence = Vec::new();
+            for r in &rows {
+                let file = match r.try_get::<Option<String>, _>("sha256")? {
+                    Some(sha) => json!({
+                        "sha256": sha,
+                        "original_name": r.try_get::<Option<String>, _>("original_name")?,
+                        "created_at": r.try_get::<Option<i64>, _>("file_created_at")?,
+                    }),
+                    None => Value::Null,
+                };
+                evidence.push(json!({
+                    "project_key": r.try_get::<i64, _>("project_key")?,
+                    "fiscal_year": r.try_get::<i64, _>("fiscal_year")?,
+                    "kind": r.try_get::<String, _>("kind")?,
+                    "file": file,
+                    "url": r.try_get::<String, _>("url")?,
+                    "caption": r.try_get::<String, _>("caption")?,
+                    "added_by": name_of(r.try_get::<i64, _>("added_by")?),
+                    "added_by_name": r.try_get::<String, _>("added_by_name")?,
+                    "added_at": r.try_get::<i64, _>("added_at")?,
+                }));
+            }
+            let rows = sqlx::query(
+                "SELECT fiscal_year, round, version, report_json, note, submitted_by, submitted_by_name, submitted_at \
+                 FROM report_rounds WHERE org_id = $1 ORDER BY fiscal_year, round, version",
+            )
+            .bind(x.org_id)
+            .fetch_all(&mut *conn)
+            .await?;
+            let mut rounds = Vec::new();
+            for r in &rows {
+                rounds.push(json!({
+                    "fiscal_year": r.try_get::<i64, _>("fiscal_year")?,
+                    "round": r.try_get::<String, _>("round")?,
+                    "version": r.try_get::<i64, _>("version")?,
+                    // The frozen report as stored, byte for byte.
+                    "report_json": r.try_get::<String, _>("report_json")?,
+                    "note": r.try_get::<String, _>("note")?,
+                    "submitted_by": name_of(r.try_get::<i64, _>("submitted_by")?),
+                    "submitted_by_name": r.try_get::<String, _>("submitted_by_name")?,
+                    "submitted_at": r.try_get::<i64, _>("submitted_at")?,
+                }));
+            }
+            Ok(json!({"progress": progress, "evidence": evidence, "rounds": rounds}))
+        })
+    }
+
+    fn s(v: &Value, k: &str, what: &str) -> Result<String> {
+        v.get(k)
+            .and_then(Value::as_str)
+            .map(str::to_string)
+            .ok_or_else(|| bad(format!("{what}: field {k:?} must be text")))
+    }
+    fn opt_s(v: &Value, k: &str, what: &str) -> Result<Option<String>> {
+        match v.get(k) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(t)) => Ok(Some(t.clone())),
+            Some(_) => Err(bad(format!("{what}: field {k:?} must be text or null"))),
+        }
+    }
+    fn i(v: &Value, k: &str, what: &str) -> Result<i64> {
+        v.get(k)
+            .and_then(Value::as_i64)
+            .ok_or_else(|| bad(format!("{what}: field {k:?} must be a whole number")))
+    }
+    fn opt_i(v: &Value, k: &str, what: &str) -> Result<Option<i64>> {
+        match v.get(k) {
+            None | Some(Value::Null) => Ok(None),
+            Some(n) => n
+                .as_i64()
+                .map(Some)
+                .ok_or_else(|| bad(format!("{what}: field {k:?} must be a whole number or null"))),
+        }
+    }
+    fn opt_f(v: &Value, k: &str, what: &str) -> Result<Option<f64>> {
+        match v.get(k) {
+            None | Some(Value::Null) => Ok(None),
+            Some(n) => n
+                .as_f64()
+                .filter(|f| f.is_finite())
+                .map(Some)
+                .ok_or_else(|| bad(format!("{what}: field {k:?} must be a number or null"))),
+        }
+    }
+    fn arr<'v>(v: &'v Value, k: &str, what: &str) -> Result<&'v [Value]> {
+        match v.get(k) {
+            None | Some(Value::Null) => Ok(&[]),
+            Some(Value::Array(a)) => Ok(a),
+            Some(_) => Err(bad(format!("{what}: field {k:?} must be a list"))),
+        }
+    }
+    fn member(x: &ImportCtx, name: Option<String>, what: &str) -> Result<i64> {
+        match name {
+            None => Ok(0),
+            Some(u) => x
+                .users
+                .get(&u)
+                .copied()
+                .ok_or_else(|| bad(format!("{what}: {u} is not a member"))),
+        }
+    }
+
+    /// Reads the `progress` section back (after `members`, `files` and `plans`).
+    pub fn import_section<'a>(
+        conn: &'a mut AnyConnection,
+        x: &'a mut ImportCtx,
+        v: &'a Value,
+    ) -> BoxFut<'a, ()> {
+        Box::pin(async move {
+            if v.as_array().is_some_and(Vec::is_empty) {
+                return Ok(()); // an export without progress
+            }
+            if !v.is_object() {
+                return Err(bad("must be an object"));
+            }
+            for p in arr(v, "progress", "progress")? {
+                let key = i(p, "project_key", "progress")?;
+                let year = i(p, "fiscal_year", "progress")?;
+                let what = format!("progress of project {key} in {year}");
+                check_year(year)?;
+                let status: ProgressStatus = s(p, "status", &what)?.parse().map_err(bad)?;
+                let reason: Option<NotDoneReason> = opt_s(p, "reason", &what)?
+                    .map(|r| r.parse().map_err(bad))
+                    .transpose()?;
+                let approval: ApprovalState = s(p, "approval", &what)?.parse().map_err(bad)?;
+                sqlx::query(
+                    "INSERT INTO progress (org_id, project_key, fiscal_year, status, reason, reason_text, \
+                     dev_plan_satang, ordinance_satang, disbursed_satang, problems, notes, approval, \
+                     approval_comment, updated_by, updated_at, decided_by, decided_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
+                )
+                .bind(x.org_id)
+                .bind(key)
+                .bind(year)
+                .bind(status.code())
+                .bind(reason.map(|r| r.code()))
+                .bind(s(p, "reason_text", &what)?)
+                .bind(opt_i(p, "dev_plan_satang", &what)?)
+                .bind(opt_i(p, "ordinance_satang", &what)?)
+                .bind(opt_i(p, "disbursed_satang", &what)?)
+                .bind(s(p, "problems", &what)?)
+                .bind(s(p, "notes", &what)?)
+                .bind(approval.code())
+                .bind(s(p, "approval_comment", &what)?)
+                .bind(s(p, "updated_by", &what)?)
+                .bind(i(p, "updated_at", &what)?)
+                .bind(s(p, "decided_by", &what)?)
+                .bind(i(p, "decided_at", &what)?)
+                .execute(&mut *conn)
+                .await?;
+                for st in arr(p, "steps", &what)? {
+                    let done = st
+                        .get("done")
+                        .and_then(Value::as_bool)
+                        .ok_or_else(|| bad(format!("{what}: a step's \"done\" must be true or false")))?;
+                    sqlx::query(
+                        "INSERT INTO progress_steps (org_id, project_key, fiscal_year, seq, done, done_on) \
+                         VALUES ($1, $2, $3, $4, $5, $6)",
+                    )
+                    .bind(x.org_id)
+                    .bind(key)
+                    .bind(year)
+                    .bind(i(st, "seq", &what)?)
+                    .bind(i64::from(done))
+                    .bind(s(st, "done_on", &what)?)
+                    .execute(&mut *conn)
+                    .await?;
+                }
+                for k in arr(p, "kpis", &what)? {
+                    let kind = s(k, "kind", &what)?;
+                    if kind != "output" && kind != "outcome" {
+                        return Err(bad(format!("{what}: a KPI is an output or an outcome")));
+                    }
+                    let mut q = sqlx::query(
+                        "INSERT INTO progress_kpis (org_id, project_key, fiscal_year, kind, seq, actual, baseline) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                    )
+                    .bind(x.org_id)
+                    .bind(key)
+                    .bind(year)
+                    .bind(kind)
+                    .bind(i(k, "seq", &what)?);
+                    // NULL doubles as f32 (see `write`).
+                    for val in [opt_f(k, "actual", &what)?, opt_f(k, "baseline", &what)?] {
+                        q = match val {
+                            Some(f) => q.bind(f),
+                            None => q.bind(Option::<f32>::None),
+                        };
+                    }
+                    q.execute(&mut *conn).await?;
+                }
+            }
+            for e in arr(v, "evidence", "evidence")? {
+                let key = i(e, "project_key", "evidence")?;
+                let year = i(e, "fiscal_year", "evidence")?;
+                let what = format!("evidence of project {key} in {year}");
+                let kind = s(e, "kind", &what)?;
+                if ![EvidenceKind::File, EvidenceKind::Photo, EvidenceKind::Link]
+                    .iter()
+                    .any(|k| k.code() == kind)
+                {
+                    return Err(bad(format!("{what}: unknown kind {kind:?}")));
+                }
+                let file_id = match e.get("file") {
+                    None | Some(Value::Null) => None,
+                    Some(f) => {
+                        let found: Option<(i64,)> = sqlx::query_as(
+                            "SELECT id FROM files WHERE org_id = $1 AND sha256 = $2 AND original_name = $3 \
+                             AND created_at = $4 ORDER BY id LIMIT 1",
+                        )
+                        .bind(x.org_id)
+                        .bind(s(f, "sha256", &what)?)
+                        .bind(s(f, "original_name", &what)?)
+                        .bind(i(f, "created_at", &what)?)
+                        .fetch_optional(&mut *conn)
+                        .await?;
+                        Some(found.map(|(id,)| id).ok_or_else(|| {
+                            bad(format!("{what}: its file is not among the files"))
+                        })?)
+                    }
+                };
+                let added_by = member(x, opt_s(e, "added_by", &what)?, &what)?;
+                sqlx::query(
+                    "INSERT INTO progress_evidence (org_id, project_key, fiscal_year, kind, file_id, url, caption, \
+                     added_by, added_by_name, added_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                )
+                .bind(x.org_id)
+                .bind(key)
+                .bind(year)
+                .bind(kind)
+                .bind(file_id)
+                .bind(s(e, "url", &what)?)
+                .bind(s(e, "caption", &what)?)
+                .bind(added_by)
+                .bind(s(e, "added_by_name", &what)?)
+                .bind(i(e, "added_at", &what)?)
+                .execute(&mut *conn)
+                .await?;
+            }
+            for r in arr(v, "rounds", "rounds")? {
+                let year = i(r, "fiscal_year", "round")?;
+                let round = s(r, "round", "round")?;
+                let version = i(r, "version", "round")?;
+                let what = format!("round {round} of {year}, version {version}");
+                check_year(year)?;
+                if round != "6m" && round != "12m" || version < 1 {
+                    return Err(bad(format!("{what}: not a reporting round")));
+                }
+                let report = s(r, "report_json", &what)?;
+                serde_json::from_str::<prongsai_domain::reports::RoundReport>(&report)
+                    .map_err(|e| bad(format!("{what}: the report is not readable: {e}")))?;
+                let by = member(x, opt_s(r, "submitted_by", &what)?, &what)?;
+                let res = sqlx::query(
+                    "INSERT INTO report_rounds (org_id, fiscal_year, round, version, report_json, note, submitted_by, \
+                     submitted_by_name, submitted_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                )
+                .bind(x.org_id)
+                .bind(year)
+                .bind(&round)
+                .bind(version)
+                .bind(report)
+                .bind(s(r, "note", &what)?)
+                .bind(by)
+                .bind(s(r, "submitted_by_name", &what)?)
+                .bind(i(r, "submitted_at", &what)?)
+                .execute(&mut *conn)
+                .await;
+                match res {
+                    Ok(_) => {}
+                    Err(sqlx::Error::Database(d)) if d.is_unique_violation() => {
+                        return Err(bad(format!("{what} appears twice")));
+                    }
+                    Err(e) => return Err(StoreError::from(e)),
+                }
+            }
+            Ok(())
+        })
+    }
+}
+
+pub use transfer_section::{export_section, import_section};

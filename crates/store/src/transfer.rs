@@ -121,6 +121,11 @@ pub const SECTIONS: &[Section] = &[
         import: crate::plans::import_section,
     },
     Section {
+        name: "progress",
+        export: crate::progress::export_section,
+        import: crate::progress::import_section,
+    },
+    Section {
         name: "complaints",
         export: crate::complaints::export_section,
         import: crate::complaints::import_section,

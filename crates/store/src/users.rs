@@ -406,14 +406,13 @@ pub async fn update_profile(
 /// earlier one was already accepted — a replay. One atomic UPDATE, so two concurrent
 /// sign-ins with the same code cannot both win.
 pub async fn use_totp_step(conn: &mut AnyConnection, user_id: i64, step: i64) -> Result<bool> {
-    let n = sqlx::query(
-        "UPDATE users SET totp_last_step = $1 WHERE id = $2 AND totp_last_step < $1",
-    )
-    .bind(step)
-    .bind(user_id)
-    .execute(&mut *conn)
-    .await?
-    .rows_affected();
+    let n =
+        sqlx::query("UPDATE users SET totp_last_step = $1 WHERE id = $2 AND totp_last_step < $1")
+            .bind(step)
+            .bind(user_id)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected();
     Ok(n == 1)
 }
 

@@ -46,7 +46,7 @@ pub fn thousands(v: i64) -> String {
     let digits = v.unsigned_abs().to_string();
     let mut out = String::new();
     for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(ch);
@@ -63,6 +63,9 @@ pub fn num(v: f64) -> String {
         format!("{v:.2}").trim_end_matches('0').to_string()
     }
 }
+
+/// A category with its value and its target, for the charts that compare them.
+pub type Point = (String, Option<f64>, Option<f64>);
 
 /// What every chart needs: an id (unique in the page, for aria references), a title and
 /// a description a screen reader reads.
@@ -248,7 +251,7 @@ pub fn line_with_target(
     c: &Chart<'_>,
     actual: Series<'_>,
     target: Series<'_>,
-    points: &[(String, Option<f64>, Option<f64>)],
+    points: &[Point],
     y_max: f64,
 ) -> String {
     let (left, top, plot_w, plot_h) = (40.0, 36.0, 520.0, 200.0);
@@ -272,7 +275,7 @@ pub fn line_with_target(
             num(tick)
         );
     }
-    let path = |pick: &dyn Fn(&(String, Option<f64>, Option<f64>)) -> Option<f64>| -> String {
+    let path = |pick: &dyn Fn(&Point) -> Option<f64>| -> String {
         points
             .iter()
             .enumerate()
@@ -337,7 +340,7 @@ pub fn bars_vs_target(
     c: &Chart<'_>,
     actual: Series<'_>,
     target: Series<'_>,
-    items: &[(String, Option<f64>, Option<f64>)],
+    items: &[Point],
 ) -> String {
     let (left, top, plot_h, slot) = (10.0, 36.0, 180.0, 80.0);
     let w = (left * 2.0 + items.len() as f64 * slot).max(320.0);

@@ -248,10 +248,7 @@ fn all() -> Routes {
     .get("/{org}/staff/users", admin::users)
     .post("/{org}/staff/users", admin::create_user)
     .post("/{org}/staff/users/add", admin::add_existing)
-    .post(
-        "/{org}/staff/users/{user_id}/totp-reset",
-        admin::totp_reset,
-    )
+    .post("/{org}/staff/users/{user_id}/totp-reset", admin::totp_reset)
     .post("/{org}/staff/users/{user_id}/role", admin::set_role)
     .post(
         "/{org}/staff/users/{user_id}/password",

@@ -898,6 +898,8 @@ pub async fn upload(
         &s.actor(),
     )
     .await?;
+    // The plan's Part 1 risks seed the risk register (new processes only).
+    prongsai_store::risk::seed_from_plan(&mut tx, &state.keys.audit, s.org.id, &s.actor()).await?;
     tx.commit().await?;
     Ok(see_other(&format!(
         "{}/plan?imported={}",

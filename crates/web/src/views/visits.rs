@@ -30,10 +30,13 @@ const MAX_PENDING: usize = 5_000;
 /// Paths longer than this are not counted (no one links to them).
 const MAX_PATH: usize = 200;
 
+/// Views per (organization, day, path), and when they were last written.
+type Pending = (Instant, HashMap<(i64, String, String), i64>);
+
 /// Counts waiting to be written.
 #[derive(Debug)]
 pub struct Counter {
-    pending: Mutex<(Instant, HashMap<(i64, String, String), i64>)>,
+    pending: Mutex<Pending>,
 }
 
 impl Default for Counter {
@@ -56,7 +59,7 @@ impl Counter {
         }
     }
 
-    fn take(g: &mut (Instant, HashMap<(i64, String, String), i64>)) -> Vec<ViewCount> {
+    fn take(g: &mut Pending) -> Vec<ViewCount> {
         g.0 = Instant::now();
         let mut out: Vec<ViewCount> = std::mem::take(&mut g.1)
             .into_iter()

@@ -135,7 +135,12 @@ async fn a_totp_code_signs_in_only_once() {
     // The same code again, even in another browser within its 30 seconds: refused.
     let r = second_step(&app, &code).await;
     assert_eq!(r.status(), 422);
-    assert!(r.text().await.expect("body").contains("รหัสไม่ถูกต้องหรือหมดอายุ"));
+    assert!(
+        r.text()
+            .await
+            .expect("body")
+            .contains("รหัสไม่ถูกต้องหรือหมดอายุ")
+    );
     // An earlier step's code (still inside the drift window) is refused too.
     let earlier = totp::code_at(&secret, totp::now() - totp::STEP_SECONDS).expect("code");
     if earlier != code {
@@ -324,7 +329,10 @@ async fn an_administrator_adds_an_existing_account() {
     let somsri = app.user_in(other.id, "somsri", Role::Clerk).await;
     let (c, csrf) = app.signed_in(&admin).await;
     let page = get_text(&c, app.url("/testville/staff/users")).await;
-    assert!(page.contains("action=\"/testville/staff/users/add\""), "{page}");
+    assert!(
+        page.contains("action=\"/testville/staff/users/add\""),
+        "{page}"
+    );
     let add = |username: &str, role: &str, division: String| {
         let form = [
             ("csrf", csrf.clone()),
@@ -371,13 +379,21 @@ async fn an_administrator_adds_an_existing_account() {
     let e = &audit::recent(&mut conn, app.org.id, 1, None)
         .await
         .expect("audit")[0];
-    assert_eq!((e.action.as_str(), e.actor.as_str()), ("membership.set_role", "admin"));
+    assert_eq!(
+        (e.action.as_str(), e.actor.as_str()),
+        ("membership.set_role", "admin")
+    );
     drop(conn);
 
     // Already a member: the role is changed in the list, not here.
     let r = add("somsri", "clerk", String::new()).await;
     assert_eq!(r.status(), 422);
-    assert!(r.text().await.expect("body").contains("เป็นสมาชิกขององค์กรนี้อยู่แล้ว"));
+    assert!(
+        r.text()
+            .await
+            .expect("body")
+            .contains("เป็นสมาชิกขององค์กรนี้อยู่แล้ว")
+    );
 
     // The new member's staff area opens.
     let (c2, _) = app.signed_in(&somsri).await;
@@ -408,11 +424,7 @@ async fn an_administrator_adds_an_existing_account() {
 async fn paths_without_the_trailing_slash_redirect_permanently() {
     let app = TestApp::spawn().await;
     let (anon, _) = app.client();
-    let r = anon
-        .get(app.url("/testville"))
-        .send()
-        .await
-        .expect("org");
+    let r = anon.get(app.url("/testville")).send().await.expect("org");
     assert_eq!(r.status(), 308);
     assert_eq!(location(&r), "/testville/");
     let r = anon
@@ -420,7 +432,10 @@ async fn paths_without_the_trailing_slash_redirect_permanently() {
         .send()
         .await
         .expect("org");
-    assert_eq!((r.status().as_u16(), location(&r)), (308, "/testville/?lang=en".into()));
+    assert_eq!(
+        (r.status().as_u16(), location(&r)),
+        (308, "/testville/?lang=en".into())
+    );
     assert_eq!(
         anon.get(app.url("/NOT%20A%20SLUG"))
             .send()

@@ -1,5 +1,6 @@
 //! The information centre over HTTP: an officer drafts, a head publishes, the public
 //! page, search, CSV/JSON, the OIT readiness view with live links, visitor counts.
+#![allow(clippy::unwrap_used)]
 
 use prongsai_domain::Role;
 use prongsai_domain::disclosure::{InfoGroup, UpdateRhythm};
@@ -341,8 +342,9 @@ async fn the_oit_view_shows_live_links_and_home_links_existing_pages() {
     assert!(page.contains(&format!("http://{}/{slug}/info/{no}", app.addr)));
 
     // The public home links the pages this build has, and the executives.
+    let mut conn = app.db.pool.acquire().await.unwrap();
     disclosure::set_executives(
-        &mut *app.db.pool.acquire().await.unwrap(),
+        &mut conn,
         &app.keys.audit,
         app.org.id,
         &disclosure::parse_executives("นายสมชาย ใจดี | นายกเทศมนตรี").unwrap(),

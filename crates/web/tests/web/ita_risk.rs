@@ -2,6 +2,8 @@
 //! projects, published), ITA entry (clerk yes, officer 403, audited), the dashboard's
 //! charts, and the national pages against a small generated set.
 
+#![allow(clippy::unwrap_used)]
+
 use prongsai_domain::Role;
 use prongsai_store::audit::{self, Actor};
 use prongsai_store::backup::Quiet;
