@@ -10,13 +10,14 @@ THREADS=${THREADS:-2}
 command -v wrk >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk >/dev/null
 command -v nginx >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -q nginx-light >/dev/null
 
-cargo build --release -p prongsai
+[ -n "${SKIP_BUILD:-}" ] || cargo build --release -p prongsai
 work=$(mktemp -d)
+chmod 755 "$work"
 trap 'kill $(jobs -p) 2>/dev/null; nginx -c "$work/nginx.conf" -s stop 2>/dev/null; rm -rf "$work"' EXIT
 
 PRONGSAI_DEMO_PASSWORD=bench-password-1 RUST_LOG=warn \
   target/release/prongsai serve --demo --data-dir "$work/data" --listen 127.0.0.1:18080 >"$work/server.log" 2>&1 &
-for _ in $(seq 1 60); do curl -fsS -o /dev/null http://127.0.0.1:18080/healthz && break; sleep 0.5; done
+for _ in $(seq 1 60); do curl -fsS -o /dev/null http://127.0.0.1:18080/healthz 2>/dev/null && break; sleep 0.5; done
 url=http://127.0.0.1:18080/chachoengsao/
 curl -fsS "$url" -o "$work/index.html"
 echo "page: $(wc -c <"$work/index.html") bytes"
@@ -25,6 +26,7 @@ mkdir -p "$work/www"
 cp "$work/index.html" "$work/www/index.html"
 cat >"$work/nginx.conf" <<NGINX
 worker_processes 2;
+user root;
 pid $work/nginx.pid;
 error_log $work/nginx-error.log;
 events { worker_connections 1024; }
@@ -38,8 +40,10 @@ nginx -c "$work/nginx.conf"
 sleep 0.5
 
 run() { wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency "$1"; }
+check_ok() { if grep -q "Non-2xx" <<<"$1"; then echo "error: $2 answered with errors; see above" >&2; exit 1; fi; }
 echo "== prongsai"; p=$(run "$url"); echo "$p"
 echo "== nginx";    n=$(run http://127.0.0.1:18081/index.html); echo "$n"
+check_ok "$p" prongsai; check_ok "$n" nginx
 
 rps() { awk '/Requests\/sec/ {print $2}' <<<"$1"; }
 p99() { awk '$1=="99%" {print $2}' <<<"$1"; }
