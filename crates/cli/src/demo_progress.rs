@@ -72,7 +72,11 @@ fn samples() -> Vec<Sample> {
     vec![
         Sample {
             steps_done: 5,
-            kpis: &[("output", 1, 6.0, None), ("output", 2, 4.0, None), ("output", 3, 86.5, None)],
+            kpis: &[
+                ("output", 1, 6.0, None),
+                ("output", 2, 4.0, None),
+                ("output", 3, 86.5, None),
+            ],
             notes: "เผยแพร่ทางเว็บไซต์ เฟซบุ๊ก ไลน์ บอร์ดประชาสัมพันธ์ และเสียงตามสาย",
             ..sample(1, Done, Approval::Approved)
         },
@@ -80,14 +84,22 @@ fn samples() -> Vec<Sample> {
             money: (Some(120_000), Some(120_000), Some(95_500)),
             disbursed_satang_extra: 50,
             steps_done: 7,
-            kpis: &[("output", 1, 100.0, None), ("outcome", 1, 85.0, None), ("outcome", 2, 78.0, None)],
+            kpis: &[
+                ("output", 1, 100.0, None),
+                ("outcome", 1, 85.0, None),
+                ("outcome", 2, 78.0, None),
+            ],
             problems: "ฝนตกหนักในวันจัดกิจกรรมกลางแจ้ง ต้องย้ายเข้าหอประชุม",
             notes: "นักเรียนเข้าร่วม ๓๒๐ คน",
             ..sample(2, Done, Approval::Approved)
         },
         Sample {
             steps_done: 6,
-            kpis: &[("output", 1, 1.0, None), ("output", 2, 100.0, None), ("outcome", 1, 0.0, None)],
+            kpis: &[
+                ("output", 1, 1.0, None),
+                ("output", 2, 100.0, None),
+                ("outcome", 1, 0.0, None),
+            ],
             ..sample(7, Done, Approval::Approved)
         },
         Sample {

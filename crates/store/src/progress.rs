@@ -1008,10 +1008,11 @@ mod transfer_section {
     fn opt_i(v: &Value, k: &str, what: &str) -> Result<Option<i64>> {
         match v.get(k) {
             None | Some(Value::Null) => Ok(None),
-            Some(n) => n
-                .as_i64()
-                .map(Some)
-                .ok_or_else(|| bad(format!("{what}: field {k:?} must be a whole number or null"))),
+            Some(n) => n.as_i64().map(Some).ok_or_else(|| {
+                bad(format!(
+                    "{what}: field {k:?} must be a whole number or null"
+                ))
+            }),
         }
     }
     fn opt_f(v: &Value, k: &str, what: &str) -> Result<Option<f64>> {
@@ -1091,10 +1092,9 @@ mod transfer_section {
                 .execute(&mut *conn)
                 .await?;
                 for st in arr(p, "steps", &what)? {
-                    let done = st
-                        .get("done")
-                        .and_then(Value::as_bool)
-                        .ok_or_else(|| bad(format!("{what}: a step's \"done\" must be true or false")))?;
+                    let done = st.get("done").and_then(Value::as_bool).ok_or_else(|| {
+                        bad(format!("{what}: a step's \"done\" must be true or false"))
+                    })?;
                     sqlx::query(
                         "INSERT INTO progress_steps (org_id, project_key, fiscal_year, seq, done, done_on) \
                          VALUES ($1, $2, $3, $4, $5, $6)",

@@ -3,15 +3,15 @@
 
 use crate::both_backends;
 use crate::common::{TestDb, populate};
-use prongsai_store::audit::{self, Actor};
-use prongsai_store::backup;
-use prongsai_store::transfer::{export_org_string, import_org};
-use prongsai_store::users;
 use prongsai_domain::progress::{ApprovalAction, NotDoneReason, ProgressStatus};
 use prongsai_domain::{FiscalYear, ReportingRound};
+use prongsai_store::audit::{self, Actor};
+use prongsai_store::backup;
 use prongsai_store::plans;
 use prongsai_store::progress::{self, KpiEntry, ProgressInput, StepTick};
 use prongsai_store::rounds;
+use prongsai_store::transfer::{export_org_string, import_org};
+use prongsai_store::users;
 
 async fn export(t: &TestDb, org_id: i64) -> String {
     let mut c = t.conn().await;
@@ -93,7 +93,13 @@ const PLAN_SHA: &str = "00112233445566778899aabbccddeeff00112233445566778899aabb
 async fn key_of(t: &TestDb, org_id: i64, no: i64) -> i64 {
     let mut c = t.conn().await;
     let v = plans::current(&mut c, org_id).await.unwrap().unwrap();
-    plans::projects(&mut c, org_id, v.id).await.unwrap().into_iter().find(|p| p.no == no).unwrap().project_key
+    plans::projects(&mut c, org_id, v.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|p| p.no == no)
+        .unwrap()
+        .project_key
 }
 
 async fn actor(t: &TestDb, username: &str) -> Actor {
@@ -106,13 +112,29 @@ async fn actor(t: &TestDb, username: &str) -> Actor {
 /// done; steps, money, KPI results with and without baselines, fractions), a link and a
 /// PNG as evidence, and the 6-month round submitted and then corrected.
 async fn add_progress(t: &TestDb, org_id: i64) {
-    let plan = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/plans/chachoengsao-2566-2570-b.txt");
+    let plan = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../fixtures/plans/chachoengsao-2566-2570-b.txt");
     let outcome = prongsai_plan::parse_file(&plan).unwrap();
     let findings = prongsai_plan::lint(&outcome);
     let mut c = t.conn().await;
-    plans::import(&mut c, t.key(), org_id, "plan.txt", PLAN_SHA, &outcome, &findings, &Actor::cli()).await.unwrap();
+    plans::import(
+        &mut c,
+        t.key(),
+        org_id,
+        "plan.txt",
+        PLAN_SHA,
+        &outcome,
+        &findings,
+        &Actor::cli(),
+    )
+    .await
+    .unwrap();
     drop(c);
-    let (school, forum, budget) = (key_of(t, org_id, 2).await, key_of(t, org_id, 26).await, key_of(t, org_id, 4).await);
+    let (school, forum, budget) = (
+        key_of(t, org_id, 2).await,
+        key_of(t, org_id, 26).await,
+        key_of(t, org_id, 4).await,
+    );
     let officer = actor(t, "bang-pra-officer").await;
     let head = actor(t, "bang-pra-head").await;
     let clerk = actor(t, "bang-pra-clerk").await;
@@ -125,36 +147,168 @@ async fn add_progress(t: &TestDb, org_id: i64) {
         problems: "ฝนตกหนักช่วงจัดกิจกรรม".into(),
         notes: "ครูและนักเรียนเข้าร่วม ๓๒๐ คน".into(),
         steps: vec![
-            StepTick { seq: 1, done: true, done_on: Some("2023-11-15".into()) },
-            StepTick { seq: 2, done: true, done_on: None },
+            StepTick {
+                seq: 1,
+                done: true,
+                done_on: Some("2023-11-15".into()),
+            },
+            StepTick {
+                seq: 2,
+                done: true,
+                done_on: None,
+            },
         ],
         kpis: vec![
-            KpiEntry { kind: "output".into(), seq: 1, actual: Some(100.0), baseline: None },
-            KpiEntry { kind: "outcome".into(), seq: 1, actual: Some(85.25), baseline: None },
-            KpiEntry { kind: "outcome".into(), seq: 2, actual: None, baseline: Some(0.1) },
+            KpiEntry {
+                kind: "output".into(),
+                seq: 1,
+                actual: Some(100.0),
+                baseline: None,
+            },
+            KpiEntry {
+                kind: "outcome".into(),
+                seq: 1,
+                actual: Some(85.25),
+                baseline: None,
+            },
+            KpiEntry {
+                kind: "outcome".into(),
+                seq: 2,
+                actual: None,
+                baseline: Some(0.1),
+            },
         ],
         ..ProgressInput::default()
     };
-    progress::save(&mut c, t.key(), org_id, school, 2567, &done, &officer).await.unwrap();
-    progress::add_link(&mut c, t.key(), org_id, school, 2567, "https://example.org/ข่าว?id=1", "ข่าวประชาสัมพันธ์", &officer).await.unwrap();
-    let png = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../media/tests/fixtures/tiny.png")).unwrap();
-    progress::add_file(&mut c, t.blobs.as_ref(), t.key(), org_id, school, 2567, "ภาพกิจกรรม.png", &png, "ภาพกิจกรรม", &officer).await.unwrap();
-    progress::decide(&mut c, t.key(), org_id, school, 2567, ApprovalAction::Submit, "", &officer).await.unwrap();
-    progress::decide(&mut c, t.key(), org_id, school, 2567, ApprovalAction::Approve, "", &head).await.unwrap();
+    progress::save(&mut c, t.key(), org_id, school, 2567, &done, &officer)
+        .await
+        .unwrap();
+    progress::add_link(
+        &mut c,
+        t.key(),
+        org_id,
+        school,
+        2567,
+        "https://example.org/ข่าว?id=1",
+        "ข่าวประชาสัมพันธ์",
+        &officer,
+    )
+    .await
+    .unwrap();
+    let png = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../media/tests/fixtures/tiny.png"
+    ))
+    .unwrap();
+    progress::add_file(
+        &mut c,
+        t.blobs.as_ref(),
+        t.key(),
+        org_id,
+        school,
+        2567,
+        "ภาพกิจกรรม.png",
+        &png,
+        "ภาพกิจกรรม",
+        &officer,
+    )
+    .await
+    .unwrap();
+    progress::decide(
+        &mut c,
+        t.key(),
+        org_id,
+        school,
+        2567,
+        ApprovalAction::Submit,
+        "",
+        &officer,
+    )
+    .await
+    .unwrap();
+    progress::decide(
+        &mut c,
+        t.key(),
+        org_id,
+        school,
+        2567,
+        ApprovalAction::Approve,
+        "",
+        &head,
+    )
+    .await
+    .unwrap();
     let not_done = ProgressInput {
         status: ProgressStatus::CouldNotBeDone,
         reason: Some(NotDoneReason::Other),
         reason_text: "เลื่อนไปปีถัดไป".into(),
         ..ProgressInput::default()
     };
-    progress::save(&mut c, t.key(), org_id, forum, 2567, &not_done, &Actor::cli()).await.unwrap();
-    let waiting = ProgressInput { status: ProgressStatus::InProgress, disbursed_satang: Some(0), ..ProgressInput::default() };
-    progress::save(&mut c, t.key(), org_id, budget, 2567, &waiting, &officer).await.unwrap();
-    progress::decide(&mut c, t.key(), org_id, budget, 2567, ApprovalAction::Submit, "", &officer).await.unwrap();
+    progress::save(
+        &mut c,
+        t.key(),
+        org_id,
+        forum,
+        2567,
+        &not_done,
+        &Actor::cli(),
+    )
+    .await
+    .unwrap();
+    let waiting = ProgressInput {
+        status: ProgressStatus::InProgress,
+        disbursed_satang: Some(0),
+        ..ProgressInput::default()
+    };
+    progress::save(&mut c, t.key(), org_id, budget, 2567, &waiting, &officer)
+        .await
+        .unwrap();
+    progress::decide(
+        &mut c,
+        t.key(),
+        org_id,
+        budget,
+        2567,
+        ApprovalAction::Submit,
+        "",
+        &officer,
+    )
+    .await
+    .unwrap();
     let fy = FiscalYear::new(2567).unwrap();
-    rounds::submit(&mut c, t.key(), org_id, fy, ReportingRound::SixMonths, "", &clerk).await.unwrap();
-    progress::save(&mut c, t.key(), org_id, forum, 2566, &waiting, &Actor::cli()).await.unwrap();
-    rounds::submit(&mut c, t.key(), org_id, fy, ReportingRound::SixMonths, "แก้ไขยอดเบิกจ่าย", &clerk).await.unwrap();
+    rounds::submit(
+        &mut c,
+        t.key(),
+        org_id,
+        fy,
+        ReportingRound::SixMonths,
+        "",
+        &clerk,
+    )
+    .await
+    .unwrap();
+    progress::save(
+        &mut c,
+        t.key(),
+        org_id,
+        forum,
+        2566,
+        &waiting,
+        &Actor::cli(),
+    )
+    .await
+    .unwrap();
+    rounds::submit(
+        &mut c,
+        t.key(),
+        org_id,
+        fy,
+        ReportingRound::SixMonths,
+        "แก้ไขยอดเบิกจ่าย",
+        &clerk,
+    )
+    .await
+    .unwrap();
 }
 
 /// The section holds everything, with no database ids and no storage keys.
@@ -165,18 +319,33 @@ fn check_progress_section(doc: &str) {
     assert_eq!(sec["evidence"].as_array().unwrap().len(), 2);
     let rounds = sec["rounds"].as_array().unwrap();
     assert_eq!(rounds.len(), 2);
-    assert_eq!((rounds[1]["version"].as_i64(), rounds[1]["note"].as_str()), (Some(2), Some("แก้ไขยอดเบิกจ่าย")));
+    assert_eq!(
+        (rounds[1]["version"].as_i64(), rounds[1]["note"].as_str()),
+        (Some(2), Some("แก้ไขยอดเบิกจ่าย"))
+    );
     assert_eq!(rounds[0]["submitted_by"], "bang-pra-clerk");
-    let photo = sec["evidence"].as_array().unwrap().iter().find(|e| e["kind"] == "photo").unwrap();
+    let photo = sec["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["kind"] == "photo")
+        .unwrap();
     assert_eq!(photo["added_by"], "bang-pra-officer");
     assert_eq!(photo["file"]["original_name"], "ภาพกิจกรรม.png");
     let sha = photo["file"]["sha256"].as_str().unwrap();
     assert!(
-        v["sections"]["files"].as_array().unwrap().iter().any(|f| f["sha256"] == sha && f["content_base64"].is_string()),
+        v["sections"]["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["sha256"] == sha && f["content_base64"].is_string()),
         "the photo's bytes travel in the files section"
     );
     for key in ["\"id\"", "\"org_id\"", "\"file_id\"", "\"storage_key\""] {
-        assert!(!sec.to_string().contains(key), "{key} in the progress section");
+        assert!(
+            !sec.to_string().contains(key),
+            "{key} in the progress section"
+        );
     }
 }
 
@@ -194,19 +363,48 @@ async fn check_progress_imported(src: &TestDb, src_org: i64, dst: &TestDb, dst_o
         pb.org_id = 0;
         assert_eq!(pa, pb, "progress of project {key}");
     }
-    let ev = progress::evidence(&mut b, dst_org, school, 2567).await.unwrap();
+    let ev = progress::evidence(&mut b, dst_org, school, 2567)
+        .await
+        .unwrap();
     assert_eq!(ev.len(), 2);
-    let photo = ev.iter().find(|e| e.kind == progress::EvidenceKind::Photo).unwrap();
-    let (_, meta) = progress::evidence_item(&mut b, dst_org, photo.id).await.unwrap().unwrap();
+    let photo = ev
+        .iter()
+        .find(|e| e.kind == progress::EvidenceKind::Photo)
+        .unwrap();
+    let (_, meta) = progress::evidence_item(&mut b, dst_org, photo.id)
+        .await
+        .unwrap()
+        .unwrap();
     let meta = meta.unwrap();
     assert_eq!(meta.content_type, "image/png");
-    assert!(dst.blobs.get(&meta.storage_key).unwrap().starts_with(b"\x89PNG"), "the photo's bytes came along");
-    let officer = users::by_username(&mut b, "bang-pra-officer").await.unwrap().unwrap();
-    assert_eq!(photo.added_by, officer.id, "who added it, as the new installation's account");
+    assert!(
+        dst.blobs
+            .get(&meta.storage_key)
+            .unwrap()
+            .starts_with(b"\x89PNG"),
+        "the photo's bytes came along"
+    );
+    let officer = users::by_username(&mut b, "bang-pra-officer")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        photo.added_by, officer.id,
+        "who added it, as the new installation's account"
+    );
     for version in [Some(1), None] {
-        let (va, ra) = rounds::report(&mut a, src_org, fy, ReportingRound::SixMonths, version).await.unwrap().unwrap();
-        let (vb, rb) = rounds::report(&mut b, dst_org, fy, ReportingRound::SixMonths, version).await.unwrap().unwrap();
-        assert_eq!((va.version, va.note, va.submitted_at), (vb.version, vb.note, vb.submitted_at));
+        let (va, ra) = rounds::report(&mut a, src_org, fy, ReportingRound::SixMonths, version)
+            .await
+            .unwrap()
+            .unwrap();
+        let (vb, rb) = rounds::report(&mut b, dst_org, fy, ReportingRound::SixMonths, version)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (va.version, va.note, va.submitted_at),
+            (vb.version, vb.note, vb.submitted_at)
+        );
         assert_eq!(ra, rb, "the frozen report is the same");
     }
 }
