@@ -134,10 +134,10 @@ pub async fn set_up(
     }
     tx.commit().await.map_err(StoreError::from)?;
 
-    if let Some((outcome, findings)) = parse_seed_plan(data_dir) {
-        if let Err(e) = import_seed_plan(db, keys, org.id, &outcome, &findings).await {
-            warn!("the seed plan was read but not stored: {e}");
-        }
+    if let Some((outcome, findings)) = parse_seed_plan(data_dir)
+        && let Err(e) = import_seed_plan(db, keys, org.id, &outcome, &findings).await
+    {
+        warn!("the seed plan was read but not stored: {e}");
     }
     // Sample progress for 2567 (crate::demo_progress).
     if let Err(e) = crate::demo_progress::seed(db, keys, org.id).await {
@@ -146,7 +146,14 @@ pub async fn set_up(
     // Procurement data with a planted conflict of interest (prongsai_store::procurement_demo).
     match db.pool.acquire().await {
         Ok(mut conn) => {
-            if let Err(e) = prongsai_store::procurement_demo::seed(&mut conn, &keys.audit, &keys.reports, org.id).await {
+            if let Err(e) = prongsai_store::procurement_demo::seed(
+                &mut conn,
+                &keys.audit,
+                &keys.reports,
+                org.id,
+            )
+            .await
+            {
                 warn!("demo procurement data not stored: {e}");
             }
         }

@@ -41,18 +41,18 @@ impl Progress for Bar {
     }
 
     fn advance(&self, n: u64) {
-        if let Ok(slot) = self.bar.lock() {
-            if let Some(b) = slot.as_ref() {
-                b.inc(n);
-            }
+        if let Ok(slot) = self.bar.lock()
+            && let Some(b) = slot.as_ref()
+        {
+            b.inc(n);
         }
     }
 
     fn finish(&self) {
-        if let Ok(mut slot) = self.bar.lock() {
-            if let Some(b) = slot.take() {
-                b.finish_and_clear();
-            }
+        if let Ok(mut slot) = self.bar.lock()
+            && let Some(b) = slot.take()
+        {
+            b.finish_and_clear();
         }
     }
 }

@@ -197,10 +197,10 @@ fn xml_to_text(xml: &[u8]) -> Result<String, PlanError> {
                     }
                 }
                 b"tc" => {
-                    if let Some(t) = tables.last_mut() {
-                        if let Some(c) = t.1.take() {
-                            t.0.push(c);
-                        }
+                    if let Some(t) = tables.last_mut()
+                        && let Some(c) = t.1.take()
+                    {
+                        t.0.push(c);
                     }
                 }
                 b"tr" => {

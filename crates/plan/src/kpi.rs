@@ -96,10 +96,10 @@ pub fn extract_targets(text: &str) -> Vec<KpiTarget> {
             i += 1;
         }
         let before = text.get(..pos).unwrap_or("");
-        if let Some(t) = classify(before, value, after) {
-            if !out.contains(&t) {
-                out.push(t);
-            }
+        if let Some(t) = classify(before, value, after)
+            && !out.contains(&t)
+        {
+            out.push(t);
         }
     }
     let squashed = strip_spaces(text);

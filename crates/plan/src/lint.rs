@@ -34,7 +34,7 @@ fn baht(v: i64) -> String {
     let s = v.unsigned_abs().to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -273,8 +273,8 @@ fn part2_part3(o: &ParseOutcome, out: &mut Vec<Finding>) {
                         ),
                     ));
                 }
-                if let (Some(a), Some(b)) = (r.dimension, s.dimension) {
-                    if a != b {
+                if let (Some(a), Some(b)) = (r.dimension, s.dimension)
+                    && a != b {
                         out.push(finding(
                             "part2-part3-mismatch",
                             Severity::Warning,
@@ -284,9 +284,8 @@ fn part2_part3(o: &ParseOutcome, out: &mut Vec<Finding>) {
                             format!("Line {}: project {no} is in dimension {a} in the Part 2 table (line {}), but its Part 3 sheet sits under the heading of dimension {b}.", s.line, r.line),
                         ));
                     }
-                }
-                if let (Some(a), Some(b)) = (&r.mission, &s.mission) {
-                    if a != b {
+                if let (Some(a), Some(b)) = (&r.mission, &s.mission)
+                    && a != b {
                         out.push(finding(
                             "part2-part3-mismatch",
                             Severity::Warning,
@@ -296,7 +295,6 @@ fn part2_part3(o: &ParseOutcome, out: &mut Vec<Finding>) {
                             format!("Line {}: project {no} is under mission {a} in the Part 2 table (line {}), but its Part 3 sheet sits under mission heading {b}. Make the mission numbers agree.", s.line, r.line),
                         ));
                     }
-                }
                 if let Some(text) = &s.budget_text {
                     let sheet_amount = parse_baht(text);
                     let yearly: Vec<i64> = r.budget.clone();
@@ -389,19 +387,20 @@ fn budget_sums(o: &ParseOutcome, out: &mut Vec<Finding>) {
 /// Which project sheet and section a line falls in.
 fn locate(o: &ParseOutcome, line: usize) -> (Option<u32>, Option<u8>) {
     for (i, pe) in o.evidence.projects.iter().enumerate() {
-        if let Some(s) = &pe.sheet {
-            if line >= s.line && line <= s.end_line.max(s.line) {
-                let mut sec = None;
-                let mut l = line;
-                while l >= s.line && l > 0 {
-                    if let Some((n, _, _)) = section_heading(&line_text(o, l)) {
-                        sec = Some(n);
-                        break;
-                    }
-                    l -= 1;
+        if let Some(s) = &pe.sheet
+            && line >= s.line
+            && line <= s.end_line.max(s.line)
+        {
+            let mut sec = None;
+            let mut l = line;
+            while l >= s.line && l > 0 {
+                if let Some((n, _, _)) = section_heading(&line_text(o, l)) {
+                    sec = Some(n);
+                    break;
                 }
-                return (Some((i + 1) as u32), sec);
+                l -= 1;
             }
+            return (Some((i + 1) as u32), sec);
         }
     }
     (None, None)
@@ -682,10 +681,10 @@ fn unit_key(raw: &str, org: &str) -> String {
         s = s.replace(&format!("ของ{org_s}"), "").replace(&org_s, "");
     }
     for suf in ["ของเทศบาล", "เทศบาล"] {
-        if s.len() > suf.len() + 3 {
-            if let Some(r) = s.strip_suffix(suf) {
-                s = r.to_string();
-            }
+        if s.len() > suf.len() + 3
+            && let Some(r) = s.strip_suffix(suf)
+        {
+            s = r.to_string();
         }
     }
     for pre in ["กอง", "สำนัก"] {

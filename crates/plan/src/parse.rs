@@ -124,17 +124,17 @@ fn find_segments(lines: &[String]) -> Vec<(usize, usize)> {
     let first = lines.iter().position(|l| !l.is_empty());
     let key = first.map(|i| strip_spaces(lines.get(i).map(String::as_str).unwrap_or("")));
     let mut starts = vec![0usize];
-    if let (Some(f), Some(key)) = (first, key) {
-        if key.chars().count() >= 8 {
-            let mut seen_sheet = false;
-            for (i, l) in lines.iter().enumerate().skip(f + 1) {
-                if is_sheet_marker(l) {
-                    seen_sheet = true;
-                }
-                if seen_sheet && !l.contains('\t') && strip_spaces(l) == key {
-                    starts.push(i);
-                    seen_sheet = false;
-                }
+    if let (Some(f), Some(key)) = (first, key)
+        && key.chars().count() >= 8
+    {
+        let mut seen_sheet = false;
+        for (i, l) in lines.iter().enumerate().skip(f + 1) {
+            if is_sheet_marker(l) {
+                seen_sheet = true;
+            }
+            if seen_sheet && !l.contains('\t') && strip_spaces(l) == key {
+                starts.push(i);
+                seen_sheet = false;
             }
         }
     }
@@ -245,13 +245,14 @@ pub(crate) fn build_paras(lines: &[String], offset: usize) -> Vec<Para> {
             open = false;
             continue;
         }
-        if open && !starts_new_para(l) {
-            if let Some(p) = out.last_mut() {
-                if !p.table && !is_bare_heading(&p.text) {
-                    join_broken(&mut p.text, l);
-                    continue;
-                }
-            }
+        if open
+            && !starts_new_para(l)
+            && let Some(p) = out.last_mut()
+            && !p.table
+            && !is_bare_heading(&p.text)
+        {
+            join_broken(&mut p.text, l);
+            continue;
         }
         out.push(Para {
             line: line_no,
@@ -743,10 +744,10 @@ fn pick_title(base: &str, cands: &[String]) -> String {
             best = c.clone();
         }
     }
-    if best.is_empty() {
-        if let Some(c) = cands.first() {
-            best = c.clone();
-        }
+    if best.is_empty()
+        && let Some(c) = cands.first()
+    {
+        best = c.clone();
     }
     best
 }
@@ -767,10 +768,10 @@ fn find_organization(title: &str, paras: &[Para]) -> String {
     let find_in = |s: &str| -> Option<String> {
         let mut best: Option<(usize, &str)> = None;
         for p in PREFIXES {
-            if let Some(pos) = s.find(p) {
-                if best.is_none_or(|(b, _)| pos < b) {
-                    best = Some((pos, p));
-                }
+            if let Some(pos) = s.find(p)
+                && best.is_none_or(|(b, _)| pos < b)
+            {
+                best = Some((pos, p));
             }
         }
         let (pos, _) = best?;
@@ -884,16 +885,16 @@ fn parse_risks(paras: &[Para], ev: &mut Evidence) -> Vec<Risk> {
             Some(n) => {
                 let mut prev_num: Option<u32> = None;
                 for (num, text) in &controls_numbered {
-                    if let (Some(a), Some(b)) = (prev_num, num) {
-                        if *b != a + 1 {
-                            ev.list_numbering.push(ListNumbering {
-                                line: p.line,
-                                context: format!("risk {n} control measures"),
-                                found: *b,
-                                expected: a + 1,
-                                quote: text.clone(),
-                            });
-                        }
+                    if let (Some(a), Some(b)) = (prev_num, num)
+                        && *b != a + 1
+                    {
+                        ev.list_numbering.push(ListNumbering {
+                            line: p.line,
+                            context: format!("risk {n} control measures"),
+                            found: *b,
+                            expected: a + 1,
+                            quote: text.clone(),
+                        });
                     }
                     if num.is_some() {
                         prev_num = *num;
@@ -967,10 +968,10 @@ fn parse_targets(paras: &[Para]) -> (Targets, Option<Vec<u32>>) {
             };
             for (k, y) in &years {
                 let cell = rc.get(*k).map(|s| strip_spaces(s)).unwrap_or_default();
-                if let Some(p) = cell.find(|c: char| c.is_ascii_digit()) {
-                    if let Some((v, _)) = cell.get(p..).and_then(leading_amount) {
-                        dest.insert(y.to_string(), v);
-                    }
+                if let Some(p) = cell.find(|c: char| c.is_ascii_digit())
+                    && let Some((v, _)) = cell.get(p..).and_then(leading_amount)
+                {
+                    dest.insert(y.to_string(), v);
                 }
             }
         }
@@ -1105,17 +1106,17 @@ fn parse_part2(paras: &[Para], ev: &mut Evidence) -> (Vec<P2Row>, P2Dims, Option
             first_of_row.clear();
             continue;
         }
-        if !mcell.is_empty() {
-            if let Some((_, code, title)) = mission_heading(mcell) {
-                cur_mis = Some(code.clone());
-                first_of_row.clear();
-                if let Some(d) = dims.iter_mut().find(|d| Some(d.0) == cur_dim) {
-                    if !d.2.iter().any(|m| m.0 == code) {
-                        d.2.push((code, title));
-                    }
-                } else if let Some(n) = cur_dim {
-                    dims.push((n, String::new(), vec![(code, title)]));
+        if !mcell.is_empty()
+            && let Some((_, code, title)) = mission_heading(mcell)
+        {
+            cur_mis = Some(code.clone());
+            first_of_row.clear();
+            if let Some(d) = dims.iter_mut().find(|d| Some(d.0) == cur_dim) {
+                if !d.2.iter().any(|m| m.0 == code) {
+                    d.2.push((code, title));
                 }
+            } else if let Some(n) = cur_dim {
+                dims.push((n, String::new(), vec![(code, title)]));
             }
         }
         let items: Vec<(Option<u32>, String)> = split_numbered(pcell, ')')
@@ -1204,16 +1205,16 @@ fn parse_part3(
                 continue;
             }
             if between && text.chars().count() < 300 {
-                if let Some((d, code, title)) = mission_heading(&text) {
-                    if cur_dim.is_none_or(|c| c == d) {
-                        cur_dim = Some(d);
-                        cur_mis = Some(code.clone());
-                        mission_titles.entry(code).or_default().push(title);
-                        if let Some(s) = sheets.last_mut() {
-                            close_sheet(s, p.line);
-                        }
-                        continue;
+                if let Some((d, code, title)) = mission_heading(&text)
+                    && cur_dim.is_none_or(|c| c == d)
+                {
+                    cur_dim = Some(d);
+                    cur_mis = Some(code.clone());
+                    mission_titles.entry(code).or_default().push(title);
+                    if let Some(s) = sheets.last_mut() {
+                        close_sheet(s, p.line);
                     }
+                    continue;
                 }
                 if sub_mission_heading(&text) {
                     if let Some(s) = sheets.last_mut() {
@@ -1283,10 +1284,10 @@ fn parse_part3(
                             1
                         };
                     }
-                    if !content.is_empty() {
-                        if let Some(c) = s.content.get_mut(sec as usize) {
-                            c.push((p.line, content));
-                        }
+                    if !content.is_empty()
+                        && let Some(c) = s.content.get_mut(sec as usize)
+                    {
+                        c.push((p.line, content));
                     }
                 }
                 continue;
@@ -1332,10 +1333,10 @@ fn parse_part3(
             c.push((p.line, text));
         }
     }
-    if let Some(s) = sheets.last_mut() {
-        if !s.closed {
-            s.end_line = paras.last().map(|p| p.line).unwrap_or(s.start_line);
-        }
+    if let Some(s) = sheets.last_mut()
+        && !s.closed
+    {
+        s.end_line = paras.last().map(|p| p.line).unwrap_or(s.start_line);
     }
     sheets
 }
@@ -1378,12 +1379,10 @@ pub(crate) fn kpi_items(c: &[(usize, String)]) -> Vec<(usize, String)> {
         // belongs to the numbered item before it.
         let attach =
             last_numbered && matches!(m, Marker::Bullet | Marker::SubNumbered | Marker::None);
-        if attach {
-            if let Some(last) = out.last_mut() {
-                last.1.push(' ');
-                last.1.push_str(rest);
-                continue;
-            }
+        if attach && let Some(last) = out.last_mut() {
+            last.1.push(' ');
+            last.1.push_str(rest);
+            continue;
         }
         if rest.is_empty() {
             continue;

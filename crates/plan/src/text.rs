@@ -289,10 +289,10 @@ pub fn strip_marker(s: &str) -> (Marker, &str) {
         }
     }
     // (N)
-    if let Some((n, r2)) = rest.strip_prefix('(').and_then(leading_number) {
-        if let Some(r3) = r2.strip_prefix(')') {
-            return (Marker::Numbered(n as u32), r3.trim_start());
-        }
+    if let Some((n, r2)) = rest.strip_prefix('(').and_then(leading_number)
+        && let Some(r3) = r2.strip_prefix(')')
+    {
+        return (Marker::Numbered(n as u32), r3.trim_start());
     }
     if let Some((n, r)) = leading_number(rest) {
         if let Some(r2) = r.strip_prefix(')') {

@@ -75,10 +75,7 @@ pub async fn run(ctx: &Ctx, cmd: OrgCommand) -> Result<ExitCode> {
             } else if all.is_empty() {
                 println!("no organizations yet (create one with `prongsai org create`)");
             } else {
-                println!(
-                    "{:<24} {:<26} {:<40} {}",
-                    "SLUG", "TYPE", "NAME", "PROVINCE"
-                );
+                println!("{:<24} {:<26} {:<40} PROVINCE", "SLUG", "TYPE", "NAME");
                 for o in all {
                     println!(
                         "{:<24} {:<26} {:<40} {}",

@@ -39,10 +39,18 @@ pub async fn run(ctx: &Ctx, args: ServeArgs) -> Result<ExitCode> {
     #[allow(clippy::needless_update)]
     let config = WebConfig {
         behind_tls,
-        smtp_url: std::env::var("PRONGSAI_SMTP_URL").ok().filter(|s| !s.is_empty()),
-        mail_from: std::env::var("PRONGSAI_MAIL_FROM").ok().filter(|s| !s.is_empty()),
-        ocid_prefix: std::env::var("PRONGSAI_OCID_PREFIX").ok().filter(|s| !s.is_empty()),
-        public_url: std::env::var("PRONGSAI_PUBLIC_URL").ok().filter(|s| !s.is_empty()),
+        smtp_url: std::env::var("PRONGSAI_SMTP_URL")
+            .ok()
+            .filter(|s| !s.is_empty()),
+        mail_from: std::env::var("PRONGSAI_MAIL_FROM")
+            .ok()
+            .filter(|s| !s.is_empty()),
+        ocid_prefix: std::env::var("PRONGSAI_OCID_PREFIX")
+            .ok()
+            .filter(|s| !s.is_empty()),
+        public_url: std::env::var("PRONGSAI_PUBLIC_URL")
+            .ok()
+            .filter(|s| !s.is_empty()),
         ..WebConfig::default()
     };
     let state = AppState::new(db, keys, blobs, config);

@@ -219,8 +219,8 @@ pub async fn run(ctx: &Ctx, cmd: UserCommand) -> Result<ExitCode> {
                 );
             } else {
                 println!(
-                    "{:<24} {:<18} {:<12} {:<30} {}",
-                    "USERNAME", "ROLE", "DIVISION", "NAME", "STATUS"
+                    "{:<24} {:<18} {:<12} {:<30} STATUS",
+                    "USERNAME", "ROLE", "DIVISION", "NAME"
                 );
                 for u in listed {
                     let status = if u.disabled {

@@ -3,7 +3,7 @@
 //! `{ "error": { "code", "message", "message_th" } }` (see
 //! [`crate::middleware::error_pages`]).
 
-pub mod corruption_reports;
 pub mod complaints;
+pub mod corruption_reports;
 pub mod open311;
 pub mod v1;

@@ -40,7 +40,26 @@ pub mod need {
             )*
         };
     }
-    needs!(StaffArea, ManageOrganization, ManageUsers, ViewAuditTrail, HandleCorruptionReports, ManagePlan, HandleComplaints, ViewComplaints, ViewAllWork, ViewProgress, EditOwnDivision, ApproveDivision, SubmitRound, ManageProcurement, CheckSpending, ReviewConflicts, DraftInformation, PublishInformation);
+    needs!(
+        StaffArea,
+        ManageOrganization,
+        ManageUsers,
+        ViewAuditTrail,
+        HandleCorruptionReports,
+        ManagePlan,
+        HandleComplaints,
+        ViewComplaints,
+        ViewAllWork,
+        ViewProgress,
+        EditOwnDivision,
+        ApproveDivision,
+        SubmitRound,
+        ManageProcurement,
+        CheckSpending,
+        ReviewConflicts,
+        DraftInformation,
+        PublishInformation
+    );
 }
 
 /// What a staff handler knows about the request.

@@ -60,7 +60,8 @@ async fn secure_cookies_and_hsts_behind_tls() {
     let app = TestApp::spawn_with(prongsai_web::WebConfig {
         behind_tls: true,
         ..Default::default()
-    }).await;
+    })
+    .await;
     app.user("clerk", Role::Clerk).await;
     let (c, _) = app.client();
     let r = app.login(&c, "clerk", PASSWORD).await;

@@ -74,7 +74,9 @@ fn body(r: &StaffRoute, csrf: &str, division: i64, n: usize) -> Vec<(String, Str
             add("status", "in_progress".into());
             add("disbursed", "๑,๐๐๐".into());
         }
-        "/{org}/staff/progress/{project_key}/{year}/evidence" => add("link", format!("https://example.org/{n}")),
+        "/{org}/staff/progress/{project_key}/{year}/evidence" => {
+            add("link", format!("https://example.org/{n}"))
+        }
         "/{org}/staff/progress/{project_key}/{year}/return" => add("comment", "แก้ไขตัวเลข".into()),
         "/{org}/staff/rounds/{year}/{round}/submit" => add("note", format!("แก้ไขครั้งที่ {n}")),
         "/{org}/staff/integrity/settings" => {
@@ -175,8 +177,22 @@ async fn authorization_matrix() {
     let (report_id, file_id) = crate::corruption_reports::seed_report(&app).await;
     let risk_id = {
         let mut conn = app.db.pool.acquire().await.expect("conn");
-        let input = prongsai_store::risk::RiskInput { process: "ทดสอบ".into(), likelihood: 3, impact: 3, ..Default::default() };
-        prongsai_store::risk::create(&mut conn, &app.keys.audit, app.org.id, &input, &Actor::cli()).await.expect("risk").id
+        let input = prongsai_store::risk::RiskInput {
+            process: "ทดสอบ".into(),
+            likelihood: 3,
+            impact: 3,
+            ..Default::default()
+        };
+        prongsai_store::risk::create(
+            &mut conn,
+            &app.keys.audit,
+            app.org.id,
+            &input,
+            &Actor::cli(),
+        )
+        .await
+        .expect("risk")
+        .id
     };
     // An information item with a draft file, and the OIT list (information centre).
     let (info_no, info_file_id) = crate::disclosure::seed_item(&app).await;
@@ -188,11 +204,22 @@ async fn authorization_matrix() {
     // Procurement data with a planted conflict (the target officer on the committee).
     let (procurement_id, declaration_id, flag_id) = {
         let mut conn = app.db.pool.acquire().await.expect("conn");
-        prongsai_store::procurement_demo::seed_with(&mut conn, &app.keys.audit, &app.keys.reports, app.org.id, "target", "nobody")
+        prongsai_store::procurement_demo::seed_with(
+            &mut conn,
+            &app.keys.audit,
+            &app.keys.reports,
+            app.org.id,
+            "target",
+            "nobody",
+        )
+        .await
+        .expect("procurement demo");
+        let flags = prongsai_store::procurement::flags(&mut conn, app.org.id, None)
             .await
-            .expect("procurement demo");
-        let flags = prongsai_store::procurement::flags(&mut conn, app.org.id, None).await.expect("flags");
-        let decl = prongsai_store::procurement::declarations_of(&mut conn, app.org.id, target.id).await.expect("declarations");
+            .expect("flags");
+        let decl = prongsai_store::procurement::declarations_of(&mut conn, app.org.id, target.id)
+            .await
+            .expect("declarations");
         (flags[0].procurement_id, decl[0].id, flags[0].id)
     };
 
@@ -239,7 +266,10 @@ async fn authorization_matrix() {
                     "{complaint_id}/files/{file_id}",
                     &format!("{complaint_id}/files/{complaint_file_id}"),
                 )
-                .replace("{no}/files/{file_id}", &format!("{info_no}/files/{info_file_id}"))
+                .replace(
+                    "{no}/files/{file_id}",
+                    &format!("{info_no}/files/{info_file_id}"),
+                )
                 .replace("{no}", &info_no.to_string())
                 .replace("{code}", "o1")
                 .replace("{report_id}", &report_id.to_string())
