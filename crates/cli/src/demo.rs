@@ -143,6 +143,10 @@ pub async fn set_up(
     if let Err(e) = crate::demo_progress::seed(db, keys, org.id).await {
         warn!("demo progress not stored: {e}");
     }
+    // Published information, executives and ITA results (crate::demo_info).
+    if let Err(e) = crate::demo_info::seed(db, keys, org.id, org.slug.as_str()).await {
+        warn!("demo information not stored: {e}");
+    }
     // Procurement data with a planted conflict of interest (prongsai_store::procurement_demo).
     match db.pool.acquire().await {
         Ok(mut conn) => {

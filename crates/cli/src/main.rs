@@ -8,6 +8,7 @@
 mod commands;
 mod config;
 mod demo;
+mod demo_info;
 mod demo_progress;
 mod error;
 mod plan_cmd;

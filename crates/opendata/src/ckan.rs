@@ -13,7 +13,8 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::cmp::Ordering;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::pyjson::to_python_json;
 
@@ -851,33 +852,110 @@ fn field_matches(p: &Package, field: &str, value: &str) -> bool {
     }
 }
 
-/// Relevance of a free-text term (0 = no match). Simple substring matching on title,
-/// tags, notes, name, organization title and resource names; Thai word segmentation
-/// comes with the search engine later.
-fn text_score(p: &Package, term: &str) -> u32 {
-    let t = lc(term);
+/// A free-text term of `q` with the words the site search would look up for it.
+struct QTerm {
+    raw: String,
+    /// `prongsai_search::query_terms` of the term (empty for `field:value` terms,
+    /// which keep CKAN's exact matching).
+    words: Vec<String>,
+}
+
+impl QTerm {
+    fn new(raw: String) -> Self {
+        let plain = raw.strip_prefix(['-', '+']).unwrap_or(&raw);
+        let fielded = plain.split_once(':').is_some_and(|(f, _)| {
+            !f.is_empty()
+                && f.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
+        });
+        let words = if !fielded {
+            prongsai_search::query_terms(plain)
+        } else {
+            Vec::new()
+        };
+        QTerm { raw, words }
+    }
+}
+
+fn has_thai(s: &str) -> bool {
+    s.chars().any(|c| ('\u{0E00}'..='\u{0E7F}').contains(&c))
+}
+
+/// The index terms of a dataset text, memoized: the catalogue's texts repeat from one
+/// request to the next (and across organizations), and segmenting Thai is the costly
+/// part of a search. The memo is dropped whole when it grows past a bound.
+fn index_terms(text: &str) -> Arc<BTreeSet<String>> {
+    const MAX_MEMO: usize = 50_000;
+    static MEMO: OnceLock<Mutex<HashMap<String, Arc<BTreeSet<String>>>>> = OnceLock::new();
+    let memo = MEMO.get_or_init(Mutex::default);
+    if let Some(t) = memo.lock().ok().and_then(|m| m.get(text).cloned()) {
+        return t;
+    }
+    let terms: Arc<BTreeSet<String>> =
+        Arc::new(prongsai_search::index_terms(text).into_keys().collect());
+    if let Ok(mut m) = memo.lock() {
+        if m.len() >= MAX_MEMO {
+            m.clear();
+        }
+        m.insert(text.to_string(), terms.clone());
+    }
+    terms
+}
+
+/// Does a dataset text hold a free-text term? Words are matched the way the site's
+/// search matches them (`prongsai-search`): every word of the term must be a word of
+/// the text, or a join of neighbouring words, however either side was cut, with Thai
+/// digits equal to Arabic ones — so "จัดซื้อ" is found in "ผลการจัดซื้อจัดจ้าง" but
+/// "ตา" is not found in "ตาราง". A term without Thai letters also matches as a
+/// case-insensitive substring, as CKAN's own text search is lenient with Latin words.
+fn text_has(text: &str, term: &QTerm) -> bool {
+    if text.is_empty() {
+        return false;
+    }
+    if !has_thai(&term.raw) && lc(text).contains(&lc(&term.raw)) {
+        return true;
+    }
+    if term.words.is_empty() {
+        return false;
+    }
+    // Cheap first: every word (a contiguous run of the text, but for spaces and
+    // punctuation between joined words) must be in the text at all.
+    let squeezed: String = prongsai_search::normalize(text)
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_ascii_punctuation())
+        .collect();
+    if !term.words.iter().all(|w| squeezed.contains(w.as_str())) {
+        return false;
+    }
+    let terms = index_terms(text);
+    term.words.iter().all(|w| terms.contains(w))
+}
+
+/// Relevance of a free-text term (0 = no match), over title, tags, notes, name,
+/// organization title and resource names (see [`text_has`] for how words match).
+fn text_score(p: &Package, term: &QTerm) -> u32 {
     let mut s = 0;
-    if lc(&p.title).contains(&t) {
+    if text_has(&p.title, term) {
         s += 4;
     }
-    if p.tags.iter().any(|x| lc(&x.name).contains(&t)) {
+    if p.tags.iter().any(|x| text_has(&x.name, term)) {
         s += 3;
     }
-    if p.notes.as_deref().is_some_and(|n| lc(n).contains(&t)) {
+    if p.notes.as_deref().is_some_and(|n| text_has(n, term)) {
         s += 2;
     }
-    if lc(&p.name).contains(&t) {
+    if text_has(&p.name, term) {
         s += 1;
     }
     if p.organization
         .as_ref()
-        .is_some_and(|o| lc(&o.title).contains(&t))
+        .is_some_and(|o| text_has(&o.title, term))
     {
         s += 1;
     }
     if p.resources
         .iter()
-        .any(|r| lc(&r.name).contains(&t) || lc(&r.description).contains(&t))
+        .any(|r| text_has(&r.name, term) || text_has(&r.description, term))
     {
         s += 1;
     }
@@ -885,7 +963,8 @@ fn text_score(p: &Package, term: &str) -> u32 {
 }
 
 /// Evaluates one `q`/`fq` term; `Some(score)` if it matches.
-fn term_score(p: &Package, raw: &str, free_text: bool) -> Option<u32> {
+fn term_score(p: &Package, q: &QTerm) -> Option<u32> {
+    let raw = q.raw.as_str();
     let (negate, term) = match raw.strip_prefix('-') {
         Some(t) => (true, t),
         None => (false, raw.strip_prefix('+').unwrap_or(raw)),
@@ -905,8 +984,13 @@ fn term_score(p: &Package, raw: &str, free_text: bool) -> Option<u32> {
                 None
             }
         }
-        _ if free_text => Some(text_score(p, term)).filter(|s| *s > 0),
-        _ => Some(text_score(p, term)).filter(|s| *s > 0),
+        _ => {
+            let stripped = QTerm {
+                raw: term.to_string(),
+                words: q.words.clone(),
+            };
+            Some(text_score(p, &stripped)).filter(|s| *s > 0)
+        }
     };
     match (negate, matched) {
         (false, m) => m,
@@ -936,21 +1020,35 @@ fn cmp_by(a: &(u32, &Package), b: &(u32, &Package), keys: &[SortKey]) -> Orderin
 /// `include_private`), all `q` terms and all `fq` terms must match.
 #[must_use]
 pub fn package_search(packages: &[Package], params: &SearchParams) -> SearchResult {
-    let q_terms = params.q.as_deref().map(terms).unwrap_or_default();
-    let fq_terms = params.fq.as_deref().map(terms).unwrap_or_default();
+    let q_terms: Vec<QTerm> = params
+        .q
+        .as_deref()
+        .map(terms)
+        .unwrap_or_default()
+        .into_iter()
+        .map(QTerm::new)
+        .collect();
+    let fq_terms: Vec<QTerm> = params
+        .fq
+        .as_deref()
+        .map(terms)
+        .unwrap_or_default()
+        .into_iter()
+        .map(QTerm::new)
+        .collect();
     let mut hits: Vec<(u32, &Package)> = Vec::new();
     'pkg: for p in packages {
         if p.state != "active" || (p.private && !params.include_private) {
             continue;
         }
         for t in &fq_terms {
-            if term_score(p, t, false).is_none() {
+            if term_score(p, t).is_none() {
                 continue 'pkg;
             }
         }
         let mut score = 0;
         for t in &q_terms {
-            match term_score(p, t, true) {
+            match term_score(p, t) {
                 Some(s) => score += s,
                 None => continue 'pkg,
             }
@@ -1414,6 +1512,33 @@ mod tests {
             parse_search_params(&params_from_query_string("rows=5000")).map(|p| p.rows),
             Ok(1000)
         );
+    }
+
+    #[test]
+    fn search_q_matches_thai_words() {
+        let c = catalog();
+        let s = |q: &str| {
+            let mut m = Map::new();
+            m.insert("q".into(), Value::String(q.into()));
+            let p = parse_search_params(&m).unwrap();
+            package_search(&c.packages, &p)
+                .results
+                .into_iter()
+                .map(|p| p.name)
+                .collect::<Vec<_>>()
+        };
+        // A Thai word inside a title written without spaces.
+        assert_eq!(s("รายจ่าย"), ["budget-2567"]);
+        assert_eq!(s("เรื่องร้องเรียน"), ["complaints-2566"]);
+        assert_eq!(s("จัดซื้อจัดจ้าง"), ["procurement-2566"]);
+        // Every word must be there; Thai digits are Arabic ones.
+        assert_eq!(s("งบประมาณ ๒๕๖๗"), ["budget-2567"]);
+        assert!(s("งบประมาณ ร้องเรียน").is_empty());
+        // A piece of a word is not a word.
+        assert!(s("สถิ").is_empty());
+        assert_eq!(s("-ร้องเรียน").len(), 2);
+        // Latin terms still match as substrings.
+        assert_eq!(s("procurement"), ["procurement-2566"]);
     }
 
     #[test]

@@ -93,6 +93,22 @@ pub fn words_with(which: Segmenter, norm: &str) -> Vec<String> {
     out
 }
 
+/// Byte offsets into `text` as given (not normalised), ascending, with
+/// 0 < offset < `text.len()`, where ICU's word segmenter puts a boundary: between two
+/// words, and around spaces and punctuation. In Thai, which writes no spaces between
+/// words, these are the places a line may be broken without splitting a word (PDF
+/// output wraps at them, `prongsai-docs`).
+pub fn word_boundaries(which: Segmenter, text: &str) -> Vec<usize> {
+    let opts = WordBreakInvariantOptions::default();
+    let seg = match which {
+        Segmenter::Model => WordSegmenter::new_auto(opts),
+        Segmenter::Dictionary => WordSegmenter::new_dictionary(opts),
+    };
+    seg.segment_str(text)
+        .filter(|&at| at > 0 && at < text.len())
+        .collect()
+}
+
 /// Whether a word is worth a term of its own.
 fn worth_a_term(w: &str) -> bool {
     let n = w.chars().count();
@@ -213,6 +229,37 @@ mod tests {
         assert_eq!(normalize("ปี ๒๕๖๘ ITA"), "ปี 2568 ita");
         assert!(found("รายงานผล ITA ปีงบประมาณ ๒๕๖๘", "ita 2568"));
         assert!(found("Open Data Report", "report"));
+    }
+
+    fn cut(which: Segmenter, text: &str) -> Vec<&str> {
+        let mut out = Vec::new();
+        let mut last = 0;
+        for at in word_boundaries(which, text).into_iter().chain([text.len()]) {
+            out.push(&text[last..at]);
+            last = at;
+        }
+        out
+    }
+
+    #[test]
+    fn word_boundaries_probe() {
+        for t in ["ยังไม่ดำเนินการ", "จำนวนโครงการ", "โครงการเสริมสร้างความโปร่งใสในการบริหารงบประมาณ",
+                  "ประกาศผลการจัดซื้อจัดจ้างประจำเดือน", "การจัดซื้อจัดจ้างวิธีเฉพาะเจาะจง", "ร้อยละของผู้เข้าร่วมโครงการ",
+                  "ดำเนินการแล้วเสร็จ", "ไม่สามารถดำเนินการได้", "อยู่ระหว่างดำเนินการ", "งบประมาณที่เบิกจ่าย (บาท)",
+                  "กองยุทธศาสตร์และงบประมาณ", "สำนักปลัดเทศบาล", "ผลผลิต/ผลลัพธ์", "ปี 2567 ร้อยละ 85.5"] {
+            let ws = cut(Segmenter::Model, t);
+            let mut line = String::new();
+            for (i, w) in ws.iter().enumerate() {
+                line.push_str(w);
+                if let Some(n) = ws.get(i + 1) {
+                    let pair = format!("{w}{n}");
+                    let m = cut(Segmenter::Model, &pair).len();
+                    let d = cut(Segmenter::Dictionary, &pair).len();
+                    line.push_str(match (m, d) { (1, 1) => "=", (1, _) => "m", (_, 1) => "d", _ => "|" });
+                }
+            }
+            eprintln!("{line}");
+        }
     }
 
     #[test]

@@ -904,7 +904,8 @@ async fn import_files(
 }
 
 /// Import: the inverse of [`export_section`] (after `divisions`, `members`, `files`).
-/// The search index is rebuilt from the published versions.
+/// The items are indexed for search from their published versions (everything else
+/// published is indexed after the last section, by [`search::rebuild_published`]).
 pub fn import_section<'a>(
     conn: &'a mut AnyConnection,
     x: &'a mut ImportCtx,

@@ -348,3 +348,136 @@ pub async fn comparison(conn: &mut AnyConnection, org_id: i64) -> Result<Compari
         years,
     })
 }
+
+// ---- moving an organization (see `transfer`) ------------------------------------------------
+
+mod transfer_section {
+    use serde_json::{Value, json};
+    use sqlx::AnyConnection;
+
+    use super::{bind_of, cases, scores};
+    use crate::error::{Result, StoreError};
+    use crate::transfer::{BoxFut, ExportCtx, ImportCtx};
+
+    fn bad(msg: impl Into<String>) -> StoreError {
+        StoreError::Invalid(msg.into())
+    }
+
+    fn opt_f64(v: Option<f64>) -> Value {
+        v.map_or(Value::Null, Value::from)
+    }
+
+    /// The `ita` section: `{ "scores": [ { "fiscal_year", "score", "iit", "eit", "oit",
+    /// "note", "updated_by", "updated_at" } ], "cases": [ { "fiscal_year", "cases",
+    /// "note", "updated_by", "updated_at" } ] }`, oldest year first. No ids.
+    pub fn export_section<'a>(conn: &'a mut AnyConnection, x: &'a ExportCtx) -> BoxFut<'a, Value> {
+        Box::pin(async move {
+            let scores: Vec<Value> = scores(conn, x.org_id)
+                .await?
+                .into_iter()
+                .map(|s| {
+                    json!({
+                        "fiscal_year": s.fiscal_year, "score": s.score, "iit": opt_f64(s.iit),
+                        "eit": opt_f64(s.eit), "oit": opt_f64(s.oit), "note": s.note,
+                        "updated_by": s.updated_by, "updated_at": s.updated_at,
+                    })
+                })
+                .collect();
+            let cases: Vec<Value> = cases(conn, x.org_id)
+                .await?
+                .into_iter()
+                .map(|c| {
+                    json!({
+                        "fiscal_year": c.fiscal_year, "cases": c.cases, "note": c.note,
+                        "updated_by": c.updated_by, "updated_at": c.updated_at,
+                    })
+                })
+                .collect();
+            Ok(json!({ "scores": scores, "cases": cases }))
+        })
+    }
+
+    fn int(v: &Value, k: &str, what: &str) -> Result<i64> {
+        v.get(k)
+            .and_then(Value::as_i64)
+            .ok_or_else(|| bad(format!("{what}: field {k:?} must be a whole number")))
+    }
+    fn text(v: &Value, k: &str, what: &str) -> Result<String> {
+        v.get(k)
+            .and_then(Value::as_str)
+            .map(str::to_string)
+            .ok_or_else(|| bad(format!("{what}: field {k:?} must be text")))
+    }
+    /// A 0–100 part of the score, or null.
+    fn part(v: &Value, k: &str, what: &str) -> Result<Option<f64>> {
+        match v.get(k) {
+            None | Some(Value::Null) => Ok(None),
+            Some(n) => match n.as_f64() {
+                Some(f) if (0.0..=100.0).contains(&f) => Ok(Some(f)),
+                _ => Err(bad(format!("{what}: field {k:?} must be 0–100 or null"))),
+            },
+        }
+    }
+
+    /// Reads the `ita` section back (an older export without it: nothing to read).
+    pub fn import_section<'a>(
+        conn: &'a mut AnyConnection,
+        x: &'a mut ImportCtx,
+        v: &'a Value,
+    ) -> BoxFut<'a, ()> {
+        Box::pin(async move {
+            if v.as_array().is_some_and(Vec::is_empty) {
+                return Ok(());
+            }
+            let list = |k: &str| -> Result<&Vec<Value>> {
+                v.get(k)
+                    .and_then(Value::as_array)
+                    .ok_or_else(|| bad(format!("field {k:?} must be a list")))
+            };
+            for s in list("scores")? {
+                let year = int(s, "fiscal_year", "ITA score")?;
+                let what = format!("ITA score {year}");
+                let score =
+                    part(s, "score", &what)?.ok_or_else(|| bad(format!("{what}: no score")))?;
+                let q = sqlx::query(
+                    "INSERT INTO ita_scores (org_id, fiscal_year, score, iit, eit, oit, note, updated_by, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                )
+                .bind(x.org_id)
+                .bind(year)
+                .bind(score);
+                let q = bind_of(q, part(s, "iit", &what)?);
+                let q = bind_of(q, part(s, "eit", &what)?);
+                let q = bind_of(q, part(s, "oit", &what)?);
+                q.bind(text(s, "note", &what)?)
+                    .bind(text(s, "updated_by", &what)?)
+                    .bind(int(s, "updated_at", &what)?)
+                    .execute(&mut *conn)
+                    .await?;
+            }
+            for c in list("cases")? {
+                let year = int(c, "fiscal_year", "case count")?;
+                let what = format!("case count {year}");
+                let n = int(c, "cases", &what)?;
+                if n < 0 {
+                    return Err(bad(format!("{what}: a negative number of cases")));
+                }
+                sqlx::query(
+                    "INSERT INTO corruption_cases (org_id, fiscal_year, cases, note, updated_by, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(x.org_id)
+                .bind(year)
+                .bind(n)
+                .bind(text(c, "note", &what)?)
+                .bind(text(c, "updated_by", &what)?)
+                .bind(int(c, "updated_at", &what)?)
+                .execute(&mut *conn)
+                .await?;
+            }
+            Ok(())
+        })
+    }
+}
+
+pub use transfer_section::{export_section, import_section};

@@ -619,6 +619,8 @@ pub async fn import(
         &assign,
     )
     .await?;
+    // The new version's projects replace the old ones in search, in this transaction.
+    index_current(&mut tx, org_id).await?;
     let mut after = version_summary(&pv);
     if let Value::Object(m) = &mut after {
         m.insert(
@@ -650,6 +652,43 @@ pub async fn import(
     .await?;
     tx.commit().await?;
     Ok((pv, change))
+}
+
+/// The search index's kind for plan projects.
+pub const DOC_KIND: &str = "project";
+
+/// Indexes the current plan's projects for search (name, rationale, objectives),
+/// replacing every project indexed before: a new version's projects drop the old
+/// version's. Without a current plan, no project is found.
+pub async fn index_current(conn: &mut AnyConnection, org_id: i64) -> Result<()> {
+    crate::search::remove_kind(conn, org_id, DOC_KIND).await?;
+    let Some(v) = current(conn, org_id).await? else {
+        return Ok(());
+    };
+    let Some(p) = plan(conn, org_id, v.id).await? else {
+        return Ok(());
+    };
+    let slug = crate::search::org_slug(conn, org_id).await?;
+    for pr in &p.projects {
+        let body = std::iter::once(pr.rationale.as_str())
+            .chain(pr.objectives.iter().map(String::as_str))
+            .collect::<Vec<_>>()
+            .join("\n");
+        crate::search::index_document(
+            conn,
+            org_id,
+            &crate::search::Document {
+                kind: DOC_KIND,
+                id: i64::from(pr.no),
+                title: &pr.name,
+                body: &body,
+                url: &format!("/{slug}/plan/projects/{}", pr.no),
+                at_ms: v.imported_at,
+            },
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 // ---- reading -----------------------------------------------------------------------------

@@ -610,6 +610,7 @@ pub async fn create(
     let stored = get(&mut tx, org_id, id)
         .await?
         .ok_or_else(|| bad("the procurement just written is missing"))?;
+    index(&mut tx, &stored).await?;
     audit::record(
         &mut tx,
         audit_key,
@@ -690,6 +691,7 @@ pub async fn update(
     let stored = get(&mut tx, org_id, id)
         .await?
         .ok_or_else(|| StoreError::NotFound("procurement".into()))?;
+    index(&mut tx, &stored).await?;
     audit::record(
         &mut tx,
         audit_key,
@@ -707,6 +709,55 @@ pub async fn update(
     let flags = check_conflicts(&mut tx, audit_key, hash_key, org_id, id, actor).await?;
     tx.commit().await?;
     Ok((stored, flags))
+}
+
+/// The search index's kind for procurement records.
+pub const DOC_KIND: &str = "procurement";
+
+/// Indexes a procurement record for search: its subject, number, method and the
+/// winner's name (never a tax id, nor the description the public page does not
+/// show), linked to its public page.
+async fn index(conn: &mut AnyConnection, p: &Procurement) -> Result<()> {
+    let slug = crate::search::org_slug(conn, p.org_id).await?;
+    let winner = p
+        .bidders
+        .iter()
+        .find(|b| Some(b.seq) == p.winner_seq)
+        .map(|b| b.name.as_str())
+        .unwrap_or_default();
+    let body = [
+        p.ref_no.as_str(),
+        p.method.label_th(),
+        p.method.label_en(),
+        winner,
+    ]
+    .iter()
+    .filter(|s| !s.is_empty())
+    .copied()
+    .collect::<Vec<_>>()
+    .join("\n");
+    crate::search::index_document(
+        conn,
+        p.org_id,
+        &crate::search::Document {
+            kind: DOC_KIND,
+            id: p.id,
+            title: &p.subject,
+            body: &body,
+            url: &format!("/{slug}/procurement/records/{}", p.id),
+            at_ms: p.updated_at,
+        },
+    )
+    .await
+}
+
+/// Indexes every procurement record of an organization again (after `org import`).
+pub async fn index_all(conn: &mut AnyConnection, org_id: i64) -> Result<()> {
+    crate::search::remove_kind(conn, org_id, DOC_KIND).await?;
+    for p in list(conn, org_id, None).await? {
+        index(conn, &p).await?;
+    }
+    Ok(())
 }
 
 /// One procurement with its bidders, staff and documents.

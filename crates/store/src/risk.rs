@@ -474,9 +474,49 @@ async fn insert(
     .fetch_one(&mut *conn)
     .await?;
     write_controls(conn, org_id, id, &c.controls).await?;
-    get(conn, org_id, id)
+    let r = get(conn, org_id, id)
         .await?
-        .ok_or_else(|| StoreError::NotFound("risk".into()))
+        .ok_or_else(|| StoreError::NotFound("risk".into()))?;
+    index(conn, &r).await?;
+    Ok(r)
+}
+
+/// The search index's kind for risks of the register.
+pub const DOC_KIND: &str = "risk";
+
+/// Indexes a risk for search: the work process as title, its issues and control
+/// measures as text, linked to its entry on the public register.
+async fn index(conn: &mut AnyConnection, r: &Risk) -> Result<()> {
+    let slug = crate::search::org_slug(conn, r.org_id).await?;
+    let body = r
+        .issues
+        .iter()
+        .map(String::as_str)
+        .chain(r.controls.iter().map(|c| c.text.as_str()))
+        .collect::<Vec<_>>()
+        .join("\n");
+    crate::search::index_document(
+        conn,
+        r.org_id,
+        &crate::search::Document {
+            kind: DOC_KIND,
+            id: r.id,
+            title: &r.process,
+            body: &body,
+            url: &format!("/{slug}/risks#risk-{}", r.no),
+            at_ms: r.updated_at,
+        },
+    )
+    .await
+}
+
+/// Indexes the whole register of an organization again (after `org import`).
+pub async fn index_all(conn: &mut AnyConnection, org_id: i64) -> Result<()> {
+    crate::search::remove_kind(conn, org_id, DOC_KIND).await?;
+    for r in list(conn, org_id).await? {
+        index(conn, &r).await?;
+    }
+    Ok(())
 }
 
 /// Changes a risk (process, issues, scores, owner, review date, controls), audited.
@@ -519,6 +559,7 @@ pub async fn update(
     let after = get(&mut tx, org_id, id)
         .await?
         .ok_or_else(|| StoreError::NotFound("risk".into()))?;
+    index(&mut tx, &after).await?;
     audit::record(
         &mut tx,
         audit_key,
@@ -731,3 +772,259 @@ pub async fn seed_from_plan(
     tx.commit().await?;
     Ok(out)
 }
+
+// ---- moving an organization (see `transfer`) ------------------------------------------------
+
+mod transfer_section {
+    use std::collections::BTreeMap;
+
+    use prongsai_domain::risk::{RiskLevel, RiskMatrix};
+    use serde_json::{Value, json};
+    use sqlx::{AnyConnection, Row};
+
+    use super::{bad, check_date, list, scores};
+    use crate::error::Result;
+    use crate::orgs;
+    use crate::transfer::{BoxFut, ExportCtx, ImportCtx};
+
+    /// The `risks` section: `{ "matrix": { "medium_from", "high_from", "very_high_from",
+    /// "updated_at" } | null, "risks": [ { "no", "process", "issues", "likelihood",
+    /// "impact", "level", "owner_division": "<code>" | null, "review_date", "source":
+    /// { "plan_version", "seq" } | null, "created_at", "updated_at", "controls": [ {
+    /// "seq", "text", "project_key" } ], "reviews": [ { "fiscal_year", "likelihood",
+    /// "impact", "level", "note", "reviewed_by", "reviewed_at" } ] } ] }`, the register
+    /// in order and each risk's reviews oldest first. No ids: divisions by code, the
+    /// seeding plan by version, projects by `project_key`.
+    pub fn export_section<'a>(conn: &'a mut AnyConnection, x: &'a ExportCtx) -> BoxFut<'a, Value> {
+        Box::pin(async move {
+            let org_id = x.org_id;
+            let matrix: Option<(i64, i64, i64, i64)> = sqlx::query_as(
+                "SELECT medium_from, high_from, very_high_from, updated_at FROM risk_matrices WHERE org_id = $1",
+            )
+            .bind(org_id)
+            .fetch_optional(&mut *conn)
+            .await?;
+            let matrix = matrix.map_or(Value::Null, |(m, h, v, at)| {
+                json!({"medium_from": m, "high_from": h, "very_high_from": v, "updated_at": at})
+            });
+            let codes: BTreeMap<i64, String> = orgs::divisions(conn, org_id)
+                .await?
+                .into_iter()
+                .map(|d| (d.id, d.code))
+                .collect();
+            let versions: BTreeMap<i64, i64> =
+                sqlx::query_as::<_, (i64, i64)>("SELECT id, version FROM plans WHERE org_id = $1")
+                    .bind(org_id)
+                    .fetch_all(&mut *conn)
+                    .await?
+                    .into_iter()
+                    .collect();
+            let mut reviews: BTreeMap<i64, Vec<Value>> = BTreeMap::new();
+            let rows = sqlx::query(
+                "SELECT risk_id, fiscal_year, likelihood, impact, level, note, reviewed_by, reviewed_at \
+                 FROM risk_reviews WHERE org_id = $1 ORDER BY risk_id, reviewed_at, id",
+            )
+            .bind(org_id)
+            .fetch_all(&mut *conn)
+            .await?;
+            for r in &rows {
+                reviews
+                    .entry(r.try_get("risk_id")?)
+                    .or_default()
+                    .push(json!({
+                        "fiscal_year": r.try_get::<i64, _>("fiscal_year")?,
+                        "likelihood": r.try_get::<i64, _>("likelihood")?,
+                        "impact": r.try_get::<i64, _>("impact")?,
+                        "level": r.try_get::<String, _>("level")?,
+                        "note": r.try_get::<String, _>("note")?,
+                        "reviewed_by": r.try_get::<String, _>("reviewed_by")?,
+                        "reviewed_at": r.try_get::<i64, _>("reviewed_at")?,
+                    }));
+            }
+            let mut risks = Vec::new();
+            for r in list(conn, org_id).await? {
+                let source = match (
+                    r.source_plan_id.and_then(|p| versions.get(&p)),
+                    r.source_seq,
+                ) {
+                    (Some(v), Some(seq)) => json!({"plan_version": v, "seq": seq}),
+                    _ => Value::Null,
+                };
+                let controls: Vec<Value> = r
+                    .controls
+                    .iter()
+                    .map(|c| json!({"seq": c.seq, "text": c.text, "project_key": c.project_key}))
+                    .collect();
+                risks.push(json!({
+                    "no": r.no, "process": r.process, "issues": r.issues,
+                    "likelihood": r.likelihood, "impact": r.impact, "level": r.level.code(),
+                    "owner_division": r.owner_division_id.and_then(|d| codes.get(&d).cloned()),
+                    "review_date": r.review_date, "source": source,
+                    "created_at": r.created_at, "updated_at": r.updated_at,
+                    "controls": controls,
+                    "reviews": reviews.remove(&r.id).unwrap_or_default(),
+                }));
+            }
+            Ok(json!({"matrix": matrix, "risks": risks}))
+        })
+    }
+
+    fn int(v: &Value, k: &str, what: &str) -> Result<i64> {
+        v.get(k)
+            .and_then(Value::as_i64)
+            .ok_or_else(|| bad(format!("{what}: field {k:?} must be a whole number")))
+    }
+    fn text(v: &Value, k: &str, what: &str) -> Result<String> {
+        v.get(k)
+            .and_then(Value::as_str)
+            .map(str::to_string)
+            .ok_or_else(|| bad(format!("{what}: field {k:?} must be text")))
+    }
+    fn items<'v>(v: &'v Value, k: &str, what: &str) -> Result<&'v Vec<Value>> {
+        v.get(k)
+            .and_then(Value::as_array)
+            .ok_or_else(|| bad(format!("{what}: field {k:?} must be a list")))
+    }
+    /// Likelihood, impact and the level as stored (checked, not recomputed).
+    fn cell(v: &Value, what: &str) -> Result<(i64, i64, String)> {
+        let (l, i) = (int(v, "likelihood", what)?, int(v, "impact", what)?);
+        scores(l, i).map_err(|e| bad(format!("{what}: {e}")))?;
+        let level = text(v, "level", what)?;
+        if RiskLevel::from_code(&level).is_none() {
+            return Err(bad(format!("{what}: unknown level {level:?}")));
+        }
+        Ok((l, i, level))
+    }
+
+    /// Reads the `risks` section back (after `divisions` and `plans`; an older export
+    /// without it: nothing to read).
+    pub fn import_section<'a>(
+        conn: &'a mut AnyConnection,
+        x: &'a mut ImportCtx,
+        v: &'a Value,
+    ) -> BoxFut<'a, ()> {
+        Box::pin(async move {
+            if v.as_array().is_some_and(Vec::is_empty) {
+                return Ok(());
+            }
+            let org_id = x.org_id;
+            match v.get("matrix") {
+                None | Some(Value::Null) => {}
+                Some(m) => {
+                    let (mf, hf, vf) = (
+                        int(m, "medium_from", "matrix")?,
+                        int(m, "high_from", "matrix")?,
+                        int(m, "very_high_from", "matrix")?,
+                    );
+                    RiskMatrix::new(mf, hf, vf).map_err(|e| bad(format!("matrix: {e}")))?;
+                    sqlx::query(
+                        "INSERT INTO risk_matrices (org_id, medium_from, high_from, very_high_from, updated_at) \
+                         VALUES ($1, $2, $3, $4, $5)",
+                    )
+                    .bind(org_id)
+                    .bind(mf)
+                    .bind(hf)
+                    .bind(vf)
+                    .bind(int(m, "updated_at", "matrix")?)
+                    .execute(&mut *conn)
+                    .await?;
+                }
+            }
+            let plan_ids: BTreeMap<i64, i64> =
+                sqlx::query_as::<_, (i64, i64)>("SELECT version, id FROM plans WHERE org_id = $1")
+                    .bind(org_id)
+                    .fetch_all(&mut *conn)
+                    .await?
+                    .into_iter()
+                    .collect();
+            for r in items(v, "risks", "the register")? {
+                let no = int(r, "no", "risk")?;
+                let what = format!("risk {no}");
+                let (l, i, level) = cell(r, &what)?;
+                let issues: Vec<String> =
+                    serde_json::from_value(r.get("issues").cloned().unwrap_or(Value::Null))
+                        .map_err(|e| bad(format!("{what}: issues: {e}")))?;
+                let owner = match r.get("owner_division") {
+                    None | Some(Value::Null) => None,
+                    Some(Value::String(code)) => {
+                        Some(*x.divisions.get(code).ok_or_else(|| {
+                            bad(format!("{what}: unknown owner division {code:?}"))
+                        })?)
+                    }
+                    Some(_) => return Err(bad(format!("{what}: owner_division must be a code"))),
+                };
+                let source = match r.get("source") {
+                    None | Some(Value::Null) => None,
+                    Some(s) => {
+                        let version = int(s, "plan_version", &what)?;
+                        let plan = *plan_ids.get(&version).ok_or_else(|| {
+                            bad(format!("{what}: seeded from plan version {version}, which is not in the export"))
+                        })?;
+                        Some((plan, int(s, "seq", &what)?))
+                    }
+                };
+                let (id,): (i64,) = sqlx::query_as(
+                    "INSERT INTO risks (org_id, no, process, issues_json, likelihood, impact, level, \
+                     owner_division_id, review_date, source_plan_id, source_seq, created_at, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
+                )
+                .bind(org_id)
+                .bind(no)
+                .bind(text(r, "process", &what)?)
+                .bind(serde_json::to_string(&issues).map_err(|e| bad(e.to_string()))?)
+                .bind(l)
+                .bind(i)
+                .bind(level)
+                .bind(owner)
+                .bind(check_date(&text(r, "review_date", &what)?)?)
+                .bind(source.map(|s| s.0))
+                .bind(source.map(|s| s.1))
+                .bind(int(r, "created_at", &what)?)
+                .bind(int(r, "updated_at", &what)?)
+                .fetch_one(&mut *conn)
+                .await?;
+                for c in items(r, "controls", &what)? {
+                    let key = match c.get("project_key") {
+                        None | Some(Value::Null) => None,
+                        Some(k) => Some(k.as_i64().ok_or_else(|| {
+                            bad(format!(
+                                "{what}: a control's project_key must be a number or null"
+                            ))
+                        })?),
+                    };
+                    sqlx::query(
+                        "INSERT INTO risk_controls (org_id, risk_id, seq, text, project_key) VALUES ($1, $2, $3, $4, $5)",
+                    )
+                    .bind(org_id)
+                    .bind(id)
+                    .bind(int(c, "seq", &what)?)
+                    .bind(text(c, "text", &what)?)
+                    .bind(key)
+                    .execute(&mut *conn)
+                    .await?;
+                }
+                for rv in items(r, "reviews", &what)? {
+                    let (l, i, level) = cell(rv, &what)?;
+                    sqlx::query(
+                        "INSERT INTO risk_reviews (org_id, risk_id, fiscal_year, likelihood, impact, level, note, \
+                         reviewed_by, reviewed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                    )
+                    .bind(org_id)
+                    .bind(id)
+                    .bind(int(rv, "fiscal_year", &what)?)
+                    .bind(l)
+                    .bind(i)
+                    .bind(level)
+                    .bind(text(rv, "note", &what)?)
+                    .bind(text(rv, "reviewed_by", &what)?)
+                    .bind(int(rv, "reviewed_at", &what)?)
+                    .execute(&mut *conn)
+                    .await?;
+                }
+            }
+            Ok(())
+        })
+    }
+}
+
+pub use transfer_section::{export_section, import_section};

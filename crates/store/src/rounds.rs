@@ -263,6 +263,7 @@ pub async fn submit(
     .fetch_one(&mut *tx)
     .await?;
     let v = version_from_row(&row)?;
+    index(&mut tx, org_id, &v, &report.plan_title).await?;
     audit::record(
         &mut tx,
         audit_key,
@@ -284,6 +285,69 @@ pub async fn submit(
     .await?;
     tx.commit().await?;
     Ok(v)
+}
+
+/// The search index's kind for submitted report rounds.
+pub const DOC_KIND: &str = "report";
+
+/// Indexes a submitted round (its latest version) for search by its title, linked to
+/// its public page. One document per year and round (id `year × 100 + months`).
+async fn index(
+    conn: &mut AnyConnection,
+    org_id: i64,
+    v: &RoundVersion,
+    plan_title: &str,
+) -> Result<()> {
+    let Some(round) = [ReportingRound::SixMonths, ReportingRound::TwelveMonths]
+        .into_iter()
+        .find(|r| r.code() == v.round)
+    else {
+        return Ok(());
+    };
+    let months = if round == ReportingRound::SixMonths {
+        6
+    } else {
+        12
+    };
+    let slug = crate::search::org_slug(conn, org_id).await?;
+    let title = format!(
+        "รายงานผลการดำเนินงานตามแผนป้องกันการทุจริต {} ปีงบประมาณ {}",
+        round.label_th(),
+        v.fiscal_year
+    );
+    let body = format!("{plan_title}\n{} {}", round.label_en(), v.fiscal_year);
+    crate::search::index_document(
+        conn,
+        org_id,
+        &crate::search::Document {
+            kind: DOC_KIND,
+            id: v.fiscal_year * 100 + months,
+            title: &title,
+            body: &body,
+            url: &format!("/{slug}/reports/{}/{}", v.fiscal_year, v.round),
+            at_ms: v.submitted_at,
+        },
+    )
+    .await
+}
+
+/// Indexes every submitted round of an organization again (after `org import`).
+pub async fn index_all(conn: &mut AnyConnection, org_id: i64) -> Result<()> {
+    crate::search::remove_kind(conn, org_id, DOC_KIND).await?;
+    for s in submitted(conn, org_id).await? {
+        let plan_title = sqlx::query_as::<_, (String,)>(
+            "SELECT report_json FROM report_rounds WHERE org_id = $1 AND id = $2",
+        )
+        .bind(org_id)
+        .bind(s.latest.id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .and_then(|(j,)| serde_json::from_str::<RoundReport>(&j).ok())
+        .map(|r| r.plan_title)
+        .unwrap_or_default();
+        index(conn, org_id, &s.latest, &plan_title).await?;
+    }
+    Ok(())
 }
 
 /// Every version of a round, oldest first.

@@ -154,3 +154,40 @@ pub async fn search(
         })
         .collect()
 }
+
+/// Takes every document of one kind of an organization out of the index (before the
+/// kind is indexed again as a whole, e.g. a new plan version's projects).
+pub async fn remove_kind(conn: &mut AnyConnection, org_id: i64, kind: &str) -> Result<()> {
+    sqlx::query("DELETE FROM search_terms WHERE org_id = $1 AND doc_kind = $2")
+        .bind(org_id)
+        .bind(kind)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("DELETE FROM search_docs WHERE org_id = $1 AND doc_kind = $2")
+        .bind(org_id)
+        .bind(kind)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Indexes again everything an organization publishes apart from information items
+/// (which `disclosure` indexes itself): the current plan's projects, procurement
+/// records, the risk register and submitted report rounds. Each kind is dropped from
+/// the index first, so nothing stale is left. `org import` runs it after its last
+/// section, in its transaction.
+pub async fn rebuild_published(conn: &mut AnyConnection, org_id: i64) -> Result<()> {
+    crate::plans::index_current(conn, org_id).await?;
+    crate::procurement::index_all(conn, org_id).await?;
+    crate::risk::index_all(conn, org_id).await?;
+    crate::rounds::index_all(conn, org_id).await?;
+    Ok(())
+}
+
+/// The organization's slug, for the public paths of indexed documents.
+pub(crate) async fn org_slug(conn: &mut AnyConnection, org_id: i64) -> Result<String> {
+    crate::orgs::by_id(conn, org_id)
+        .await?
+        .map(|o| o.slug)
+        .ok_or_else(|| crate::error::StoreError::NotFound("organization".into()))
+}

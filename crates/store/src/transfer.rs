@@ -151,6 +151,16 @@ pub const SECTIONS: &[Section] = &[
         import: crate::visits::import_section,
     },
     Section {
+        name: "ita",
+        export: crate::ita::export_section,
+        import: crate::ita::import_section,
+    },
+    Section {
+        name: "risks",
+        export: crate::risk::export_section,
+        import: crate::risk::import_section,
+    },
+    Section {
         name: "audit",
         export: |c, x| Box::pin(export_audit(c, x)),
         import: |c, x, v| Box::pin(import_audit(c, x, v)),
@@ -274,6 +284,9 @@ pub async fn import_org(
                     other => other,
                 })?;
         }
+        // Search: what every section imported is indexed again (info items are
+        // indexed by their own section).
+        crate::search::rebuild_published(&mut tx, ctx.org_id).await?;
         let org = orgs::by_id(&mut tx, ctx.org_id)
             .await?
             .ok_or_else(|| StoreError::NotFound("imported organization".into()))?;

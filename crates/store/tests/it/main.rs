@@ -14,6 +14,7 @@ mod plans;
 mod procurement;
 mod progress;
 mod scoping;
+mod search;
 mod sessions;
 mod transfer;
 mod users;

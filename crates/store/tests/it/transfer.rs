@@ -12,6 +12,7 @@ use prongsai_store::progress::{self, KpiEntry, ProgressInput, StepTick};
 use prongsai_store::rounds;
 use prongsai_store::transfer::{export_org_string, import_org};
 use prongsai_store::users;
+use prongsai_store::{ita, risk};
 
 async fn export(t: &TestDb, org_id: i64) -> String {
     let mut c = t.conn().await;
@@ -24,8 +25,10 @@ async fn round_trip_into(t: &TestDb, target: &TestDb) {
     populate(t, "other").await; // another organization, which must not travel
     let org = populate(t, "bang-pra").await;
     add_progress(t, org.id).await;
+    add_ita_and_risks(t, org.id).await;
     let first = export(t, org.id).await;
     check_progress_section(&first);
+    check_ita_risk_section(&first);
     assert!(
         !first.contains("other-clerk"),
         "only this organization's data"
@@ -83,6 +86,7 @@ async fn round_trip_into(t: &TestDb, target: &TestDb) {
     assert_eq!(last_install[0].action, "org.import");
     drop(c);
     check_progress_imported(t, org.id, target, imported.id).await;
+    check_ita_risks_imported(t, org.id, target, imported.id).await;
 }
 
 // ---- progress, evidence and reporting rounds travel too ------------------------------
@@ -309,6 +313,229 @@ async fn add_progress(t: &TestDb, org_id: i64) {
     )
     .await
     .unwrap();
+}
+
+// ---- ITA results, case counts and the risk register travel too -----------------------
+
+/// ITA scores (with and without parts, fractions), case counts from the 2565 baseline,
+/// a stricter risk matrix, the register seeded from the plan (controls linked to
+/// projects by key, some unlinked), a risk entered by hand with an owner division and
+/// a review date, and two yearly reviews.
+async fn add_ita_and_risks(t: &TestDb, org_id: i64) {
+    use prongsai_domain::ita::ItaResult;
+    use prongsai_domain::risk::RiskMatrix;
+    let clerk = actor(t, "bang-pra-clerk").await;
+    let projects = (key_of(t, org_id, 2).await, key_of(t, org_id, 4).await);
+    let mut c = t.conn().await;
+    for (year, score, iit, eit, oit) in [
+        (2566, 63.5, Some(70.0), Some(60.25), None),
+        (2567, 71.17, None, None, Some(88.0)),
+    ] {
+        let r = ItaResult {
+            fiscal_year: year,
+            score,
+            iit,
+            eit,
+            oit,
+        };
+        ita::set_score(&mut c, t.key(), org_id, &r, "ผลประเมินจาก ป.ป.ช.", &clerk)
+            .await
+            .unwrap();
+    }
+    for (year, n) in [(2565, 10), (2566, 9), (2567, 7)] {
+        ita::set_cases(&mut c, t.key(), org_id, year, n, "", &clerk)
+            .await
+            .unwrap();
+    }
+    risk::set_matrix(
+        &mut c,
+        t.key(),
+        org_id,
+        RiskMatrix::new(3, 8, 16).unwrap(),
+        &clerk,
+    )
+    .await
+    .unwrap();
+    let seeded = risk::seed_from_plan(&mut c, t.key(), org_id, &Actor::cli())
+        .await
+        .unwrap();
+    assert_eq!(seeded.created, 4);
+    let finance = prongsai_store::orgs::divisions(&mut c, org_id)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|d| d.code == "finance")
+        .unwrap();
+    let input = risk::RiskInput {
+        process: "การจัดซื้อจัดจ้างวิธีเฉพาะเจาะจง".into(),
+        issues: vec!["แบ่งซื้อแบ่งจ้าง".into(), "กำหนดคุณลักษณะเอื้อผู้ขาย".into()],
+        likelihood: 4,
+        impact: 3,
+        owner_division_id: Some(finance.id),
+        review_date: "2024-09-30".into(),
+        controls: vec![
+            ("เผยแพร่แผนจัดซื้อจัดจ้าง".into(), Some(projects.1)),
+            ("อบรมเจ้าหน้าที่พัสดุ".into(), Some(projects.0)),
+            ("ตรวจสอบโดยผู้ตรวจสอบภายใน".into(), None),
+        ],
+    };
+    let r = risk::create(&mut c, t.key(), org_id, &input, &clerk)
+        .await
+        .unwrap();
+    risk::review(
+        &mut c,
+        t.key(),
+        org_id,
+        r.id,
+        2567,
+        3,
+        3,
+        "2025-09-30",
+        "ทบทวนประจำปี",
+        &clerk,
+    )
+    .await
+    .unwrap();
+    risk::review(&mut c, t.key(), org_id, r.id, 2568, 2, 3, "", "ดีขึ้น", &clerk)
+        .await
+        .unwrap();
+}
+
+/// The sections hold everything, by year, code, plan version and project key; no ids.
+fn check_ita_risk_section(doc: &str) {
+    let v: serde_json::Value = serde_json::from_str(doc).unwrap();
+    let ita = &v["sections"]["ita"];
+    assert_eq!(ita["scores"].as_array().unwrap().len(), 2, "{ita}");
+    assert_eq!(ita["scores"][0]["eit"], 60.25);
+    assert_eq!(ita["scores"][0]["oit"], serde_json::Value::Null);
+    assert_eq!(ita["cases"].as_array().unwrap().len(), 3);
+    assert_eq!(ita["cases"][0]["fiscal_year"], 2565);
+    let sec = &v["sections"]["risks"];
+    assert_eq!(sec["matrix"]["high_from"], 8, "{sec}");
+    let risks = sec["risks"].as_array().unwrap();
+    assert_eq!(risks.len(), 5);
+    assert!(risks[..4].iter().all(|r| r["source"]["plan_version"] == 1));
+    assert!(
+        risks[..4].iter().any(|r| r["controls"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["project_key"].is_null())),
+        "seeded controls no project carries out"
+    );
+    let mine = &risks[4];
+    assert_eq!(mine["owner_division"], "finance");
+    assert_eq!(mine["source"], serde_json::Value::Null);
+    assert_eq!(mine["review_date"], "2025-09-30");
+    assert_eq!(mine["controls"].as_array().unwrap().len(), 3);
+    assert!(mine["controls"][0]["project_key"].is_i64());
+    let reviews = mine["reviews"].as_array().unwrap();
+    assert_eq!(reviews.len(), 2);
+    assert_eq!(reviews[0]["fiscal_year"], 2567, "oldest first");
+    assert_eq!(reviews[1]["reviewed_by"], "bang-pra-clerk");
+    for s in [ita, sec] {
+        for key in [
+            "\"id\"",
+            "\"org_id\"",
+            "\"risk_id\"",
+            "_division_id\"",
+            "plan_id\"",
+        ] {
+            assert!(!s.to_string().contains(key), "{key} in {s}");
+        }
+    }
+}
+
+/// The register and results read back the same through the store.
+async fn check_ita_risks_imported(src: &TestDb, src_org: i64, dst: &TestDb, dst_org: i64) {
+    let (mut a, mut b) = (src.conn().await, dst.conn().await);
+    assert_eq!(
+        ita::comparison(&mut a, src_org).await.unwrap(),
+        ita::comparison(&mut b, dst_org).await.unwrap()
+    );
+    assert_eq!(
+        risk::matrix(&mut a, src_org).await.unwrap(),
+        risk::matrix(&mut b, dst_org).await.unwrap()
+    );
+    let (ra, rb) = (
+        risk::list(&mut a, src_org).await.unwrap(),
+        risk::list(&mut b, dst_org).await.unwrap(),
+    );
+    assert_eq!(ra.len(), rb.len());
+    let plan_b = plans::current(&mut b, dst_org).await.unwrap().unwrap();
+    let code_of = |divisions: Vec<prongsai_store::orgs::Division>, id: Option<i64>| {
+        id.map(|id| divisions.into_iter().find(|d| d.id == id).unwrap().code)
+    };
+    for (x, y) in ra.iter().zip(&rb) {
+        assert_eq!(
+            (
+                &x.process,
+                &x.issues,
+                x.likelihood,
+                x.impact,
+                x.level,
+                &x.review_date
+            ),
+            (
+                &y.process,
+                &y.issues,
+                y.likelihood,
+                y.impact,
+                y.level,
+                &y.review_date
+            )
+        );
+        assert_eq!(
+            x.controls, y.controls,
+            "controls with their linked projects"
+        );
+        assert_eq!(x.source_seq, y.source_seq);
+        if x.source_plan_id.is_some() {
+            assert_eq!(y.source_plan_id, Some(plan_b.id));
+        }
+        assert_eq!(
+            code_of(
+                prongsai_store::orgs::divisions(&mut a, src_org)
+                    .await
+                    .unwrap(),
+                x.owner_division_id
+            ),
+            code_of(
+                prongsai_store::orgs::divisions(&mut b, dst_org)
+                    .await
+                    .unwrap(),
+                y.owner_division_id
+            ),
+            "the owner division, by code"
+        );
+        let (ha, hb) = (
+            risk::reviews(&mut a, src_org, x.id).await.unwrap(),
+            risk::reviews(&mut b, dst_org, y.id).await.unwrap(),
+        );
+        let strip = |h: Vec<risk::Review>| {
+            h.into_iter()
+                .map(|r| {
+                    (
+                        r.fiscal_year,
+                        r.likelihood,
+                        r.impact,
+                        r.level,
+                        r.note,
+                        r.reviewed_by,
+                        r.reviewed_at,
+                    )
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(strip(ha), strip(hb));
+    }
+    assert_eq!(
+        risk::reviews(&mut b, dst_org, rb[4].id)
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
 }
 
 /// The section holds everything, with no database ids and no storage keys.

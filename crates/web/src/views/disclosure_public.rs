@@ -417,8 +417,20 @@ struct SearchPage {
     p: Page,
     slug: String,
     q: String,
-    hits: Vec<Hit>,
+    /// Each hit with the label of its kind.
+    hits: Vec<(Hit, &'static str)>,
     searched: bool,
+}
+
+/// The locale key naming a search hit's kind (information item, plan project, …).
+fn kind_key(kind: &str) -> &'static str {
+    match kind {
+        "project" => "search.kind_project",
+        "procurement" => "search.kind_procurement",
+        "risk" => "search.kind_risk",
+        "report" => "search.kind_report",
+        _ => "search.kind_info",
+    }
 }
 
 #[derive(Deserialize)]
@@ -466,7 +478,13 @@ pub async fn search_page(
                 p,
                 slug: org.slug.clone(),
                 q: query,
-                hits,
+                hits: hits
+                    .into_iter()
+                    .map(|h| {
+                        let label = t(lang, kind_key(&h.kind));
+                        (h, label)
+                    })
+                    .collect(),
                 searched,
             })?))
         }

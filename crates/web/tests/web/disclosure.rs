@@ -414,3 +414,111 @@ async fn visits_are_counted_without_personal_data() {
         .unwrap();
     assert_eq!(cols, 0, "unknown organizations are not counted");
 }
+
+#[tokio::test]
+async fn search_finds_information_items_and_procurement_records() {
+    use prongsai_store::procurement::{self, BidderInput, ProcurementInput};
+    let app = TestApp::spawn().await;
+    let slug = &app.org.slug;
+    let mut conn = app.db.pool.acquire().await.unwrap();
+    let a = Actor::cli();
+    let it = disclosure::create(
+        &mut conn,
+        &app.keys.audit,
+        app.org.id,
+        &ItemDraft {
+            group: InfoGroup::Budget,
+            title: "ประกาศผลการจัดซื้อจัดจ้างประจำเดือนมกราคม".into(),
+            body: "ตามเอกสารแนบ".into(),
+            item_date: String::new(),
+            fiscal_year: 2568,
+            rhythm: UpdateRhythm::Monthly,
+            links: String::new(),
+            division_id: None,
+        },
+        &a,
+    )
+    .await
+    .unwrap();
+    disclosure::publish(&mut conn, &app.keys.audit, app.org.id, slug, it.no, &a)
+        .await
+        .unwrap();
+    let (rec, _) = procurement::create(
+        &mut conn,
+        &app.keys.audit,
+        &app.keys.reports,
+        app.org.id,
+        &ProcurementInput {
+            ref_no: "S-1".into(),
+            fiscal_year: 2568,
+            subject: "การจัดซื้อจัดจ้างวัสดุก่อสร้างถนน".into(),
+            method: "specific".into(),
+            budget: 100_000,
+            bidders: vec![BidderInput {
+                name: "ร้านรุ่งเรืองวัสดุ".into(),
+                ..BidderInput::default()
+            }],
+            winner: Some(0),
+            ..ProcurementInput::default()
+        },
+        &a,
+    )
+    .await
+    .unwrap();
+    drop(conn);
+    let (anon, _) = app.client();
+    let page = anon
+        .get(app.url(&format!("/{slug}/search?q=จัดซื้อจัดจ้าง")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains(&format!("href=\"/{slug}/info/{}\"", it.no)),
+        "{page}"
+    );
+    assert!(
+        page.contains(&format!("href=\"/{slug}/procurement/records/{}\"", rec.id)),
+        "{page}"
+    );
+    // Each result says what it is.
+    assert!(
+        page.contains("<span class=\"badge\">ข้อมูลข่าวสาร</span>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<span class=\"badge\">การจัดซื้อจัดจ้าง</span>"),
+        "{page}"
+    );
+    let json: serde_json::Value = anon
+        .get(app.url(&format!("/{slug}/search?q=จัดซื้อจัดจ้าง&format=json")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mut kinds: Vec<&str> = json["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["kind"].as_str().unwrap())
+        .collect();
+    kinds.sort_unstable();
+    assert_eq!(kinds, ["info", "procurement"]);
+    // The winner's name finds the record too.
+    let en = anon
+        .get(app.url(&format!("/{slug}/search?q=รุ่งเรือง")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        en.contains(&format!("href=\"/{slug}/procurement/records/{}\"", rec.id)),
+        "{en}"
+    );
+}
