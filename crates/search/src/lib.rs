@@ -259,6 +259,14 @@ mod tests {
                 }
             }
             eprintln!("{line}");
+            let ls = icu_segmenter::LineSegmenter::new_auto(Default::default());
+            let ld = icu_segmenter::LineSegmenter::new_dictionary(Default::default());
+            for l in [ls, ld] {
+            let mut out = String::new();
+            let mut last = 0;
+            for at in l.segment_str(t) { out.push_str(&t[last..at]); out.push('|'); last = at; }
+            eprintln!("   line: {out}");
+            }
         }
     }
 
