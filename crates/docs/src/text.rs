@@ -1,20 +1,55 @@
-//! Where Thai (and other) text may be broken into lines, without a dictionary.
+//! Where Thai (and other) text may be broken into lines.
 //!
 //! Thai writes no spaces between words, so line breaking cannot rely on spaces alone.
-//! The rules here are deliberately simple and never wrong in the way that matters for
-//! reading (a break between a consonant and its vowel or tone marks):
+//! Word boundaries come from ICU4X's word segmenter (through `prongsai-search`, whose
+//! compiled-in Thai model also cuts search terms); the rest are simple rules:
 //!
 //! 1. A *cluster* is a base character followed by every combining mark (Thai above/below
 //!    vowels and tone marks, SARA AM, and generic combining diacritics) and by the
 //!    following vowels ะ า ๅ (so ฤๅ and กา stay whole). A leading vowel
 //!    (เ แ โ ใ ไ) is glued to the cluster that follows it. Text is never broken inside
 //!    a cluster.
-//! 2. *Good* break opportunities: after a run of spaces, before a Thai leading vowel,
-//!    after SARA A (ะ), SARA AM (ำ), MAI YAMOK (ๆ), PAIYANNOI (ฯ) or a slash (as in
-//!    โครงการ/กิจกรรม/มาตรการ), and where Thai meets
-//!    non-Thai text (digits, Latin). Lines are filled greedily at good opportunities.
-//! 3. When a piece between two good opportunities is wider than a whole line, it is
-//!    broken between clusters (rule 1 still holds).
+//! 2. *Good* break opportunities: after a run of spaces, after a slash (as in
+//!    โครงการ/กิจกรรม/มาตรการ), MAI YAMOK (ๆ) or PAIYANNOI (ฯ), where Thai meets
+//!    non-Thai text (digits, Latin), and between two Thai words where the segmenter
+//!    puts a word boundary ("จำนวน|โครงการ", never "จำ|นวน"). Lines are filled greedily
+//!    at good opportunities.
+//! 3. *Weak* opportunities: word boundaries inside a compound the segmenter splits
+//!    though a reader sees one word ([`KEEP_WHOLE`]: ดำเนิน|การ, งบ|ประมาณ, …) and
+//!    right after the prefixes การ, ความ and ผู้. Used only when the text between two good
+//!    opportunities is wider than a whole line.
+//! 4. When even the text between two weak opportunities is wider than a whole line (one
+//!    long word in a narrow column), it is broken between clusters (rule 1 still holds).
+
+use prongsai_search::{Segmenter, word_boundaries};
+
+/// Words ICU's Thai model cuts in two (in some sentences) that a line should keep
+/// whole when it can: common words of plans and reports.
+pub(crate) const KEEP_WHOLE: &[&str] = &[
+    "ดำเนินการ",
+    "งบประมาณ",
+    "ร้อยละ",
+    "ผลผลิต",
+    "จัดซื้อ",
+    "ปฏิบัติการ",
+    "ตัวชี้วัด",
+    "คุณธรรม",
+    "โปร่งใส",
+    "ผู้รับผิดชอบ",
+    "ประพฤติมิชอบ",
+    "ผลประโยชน์",
+    "ส่วนได้เสีย",
+    "พึงพอใจ",
+    "ไตรมาส",
+    "ท้องถิ่น",
+    "ข้าราชการ",
+    "เทศบาล",
+    "ฉะเชิงเทรา",
+];
+
+/// Prefixes that make a noun of the word after them (การบริหาร, ความโปร่งใส,
+/// ผู้บริหาร): a line should not end on them.
+const PREFIXES: &[&str] = &["การ", "ความ", "ผู้"];
 
 /// Thai combining marks (Mn) plus SARA AM, which is spacing but belongs to its consonant.
 pub(crate) fn is_combining(c: char) -> bool {
@@ -60,10 +95,29 @@ pub(crate) fn cluster_starts(text: &str) -> Vec<usize> {
     starts
 }
 
-/// Byte offsets (0 < offset < len) where a line may be broken at a good opportunity
-/// (rule 2). Each offset is also a cluster start.
-pub(crate) fn good_breaks(text: &str) -> Vec<usize> {
+/// How good a place to break a line is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Strength {
+    Good,
+    Weak,
+}
+
+/// Byte offsets (0 < offset < len), ascending, where a line may be broken (rules 2 and
+/// 3), with how good each is. Each offset is also a cluster start.
+pub(crate) fn break_opportunities(text: &str) -> Vec<(usize, Strength)> {
     let starts = cluster_starts(text);
+    let words = if text.chars().any(is_thai) {
+        word_boundaries(Segmenter::Model, text)
+    } else {
+        Vec::new()
+    };
+    // Boundaries strictly inside a word to keep whole are weak.
+    let mut inside = Vec::new();
+    for w in KEEP_WHOLE {
+        for (i, _) in text.match_indices(w) {
+            inside.push((i, i + w.len()));
+        }
+    }
     let mut breaks = Vec::new();
     for w in starts.windows(2) {
         let (prev_start, at) = (w[0], w[1]);
@@ -72,20 +126,40 @@ pub(crate) fn good_breaks(text: &str) -> Vec<usize> {
         else {
             continue;
         };
-        let ok = (is_space(last) && !is_space(next))
+        let thai_letters = is_thai(last) && is_thai(next) && !is_thai_punct(last);
+        let good = (is_space(last) && !is_space(next))
             || (last == '/' && !is_space(next) && next != '/')
-            || (is_thai_leading_vowel(next) && !is_space(last))
-            || matches!(last, '\u{0E30}' | '\u{0E33}' | '\u{0E46}' | '\u{0E2F}')
+            || matches!(last, '\u{0E46}' | '\u{0E2F}')
             || (is_thai(last) != is_thai(next)
                 && !is_space(next)
                 && !is_space(last)
                 && !is_opening_punct(last)
                 && !is_closing_punct(next));
-        if ok {
-            breaks.push(at);
+        if good {
+            breaks.push((at, Strength::Good));
+        } else if let (true, Ok(i)) = (thai_letters, words.binary_search(&at)) {
+            let word = &text[i.checked_sub(1).map_or(0, |j| words[j])..at];
+            let weak = inside.iter().any(|&(s, e)| s < at && at < e) || PREFIXES.contains(&word);
+            let strength = if weak { Strength::Weak } else { Strength::Good };
+            breaks.push((at, strength));
         }
     }
     breaks
+}
+
+/// Byte offsets of the good opportunities only.
+#[cfg(test)]
+pub(crate) fn good_breaks(text: &str) -> Vec<usize> {
+    break_opportunities(text)
+        .into_iter()
+        .filter(|b| b.1 == Strength::Good)
+        .map(|b| b.0)
+        .collect()
+}
+
+/// PAIYANNOI and MAI YAMOK: Thai, but punctuation-like.
+fn is_thai_punct(c: char) -> bool {
+    matches!(c, '\u{0E2F}' | '\u{0E46}')
 }
 
 fn is_opening_punct(c: char) -> bool {
@@ -156,8 +230,14 @@ fn wrap_paragraph(
         out.push((base, base));
         return;
     }
-    let mut opps = good_breaks(para);
+    let all = break_opportunities(para);
+    let mut opps: Vec<usize> = all
+        .iter()
+        .filter(|b| b.1 == Strength::Good)
+        .map(|b| b.0)
+        .collect();
     opps.push(para.len());
+    let weak: Vec<usize> = all.iter().map(|b| b.0).collect();
     let clusters = cluster_starts(para);
     let mut line_start = 0;
     let mut last_fit: Option<usize> = None;
@@ -179,18 +259,21 @@ fn wrap_paragraph(
             last_fit = None;
             continue;
         }
-        // Even the first piece is too wide: break it between clusters.
-        let mut fit_end = None;
-        for &c in clusters
-            .iter()
-            .filter(|&&c| c > line_start && c < candidate)
-        {
-            if width_of(base + line_start, base + c) <= max_width {
-                fit_end = Some(c);
-            } else {
-                break;
+        // Even the first piece is too wide: break it at the last weak opportunity
+        // that fits (inside a compound), else between clusters.
+        let mut longest_fit = |points: &[usize]| {
+            let mut fit_end = None;
+            for &c in points.iter().filter(|&&c| c > line_start && c < candidate) {
+                let e = trim_end_spaces(para, line_start, c);
+                if width_of(base + line_start, base + e) <= max_width {
+                    fit_end = Some(c);
+                } else {
+                    break;
+                }
             }
-        }
+            fit_end
+        };
+        let fit_end = longest_fit(&weak).or_else(|| longest_fit(&clusters));
         let cut = match fit_end {
             Some(c) => c,
             // Not even one cluster fits: put one cluster on the line anyway.
@@ -244,10 +327,73 @@ mod tests {
     }
 
     #[test]
-    fn good_breaks_before_leading_vowels_and_at_spaces() {
+    fn good_breaks_between_words_and_at_spaces() {
         let t = "โครงการส่งเสริม ปี 2566";
         let b = good_breaks(t);
-        assert_eq!(pieces(t, &b), ["โครงการส่ง", "เสริม ", "ปี ", "2566"]);
+        assert_eq!(pieces(t, &b), ["โครงการ", "ส่ง", "เสริม ", "ปี ", "2566"]);
+    }
+
+    #[test]
+    fn no_break_inside_a_word() {
+        // The old rules broke after SARA AM and before every leading vowel.
+        let t = "จำนวนโครงการ";
+        assert_eq!(pieces(t, &good_breaks(t)), ["จำนวน", "โครงการ"]);
+        let t = "ยังไม่ดำเนินการ";
+        assert_eq!(pieces(t, &good_breaks(t)), ["ยัง", "ไม่", "ดำเนินการ"]);
+        let weak: Vec<usize> = break_opportunities(t)
+            .into_iter()
+            .filter(|b| b.1 == Strength::Weak)
+            .map(|b| b.0)
+            .collect();
+        assert!(
+            weak.iter().all(|&w| w > "ยังไม่".len()),
+            "only inside ดำเนินการ: {weak:?}"
+        );
+    }
+
+    fn lines_of(t: &str, max: usize) -> Vec<&str> {
+        let mut w = |a: usize, b: usize| t[a..b].chars().count() as f32;
+        wrap(t, max as f32, &mut w)
+            .into_iter()
+            .map(|(a, b)| &t[a..b])
+            .collect()
+    }
+
+    #[test]
+    fn a_narrow_column_breaks_only_between_words() {
+        // ดำเนินการ is 9 characters wide here: from 9 on it is never split.
+        for max in 9..15 {
+            let lines = lines_of("ยังไม่ดำเนินการ", max);
+            assert!(lines.contains(&"ดำเนินการ"), "width {max}: {lines:?}");
+        }
+        // จำนวน 5, โครงการ 7, together 12.
+        for max in 7..12 {
+            assert_eq!(
+                lines_of("จำนวนโครงการ", max),
+                ["จำนวน", "โครงการ"],
+                "width {max}"
+            );
+        }
+        assert_eq!(lines_of("จำนวนโครงการ", 12), ["จำนวนโครงการ"]);
+        // Narrower than a compound: broken inside it at its word boundary first …
+        assert_eq!(lines_of("ยังไม่ดำเนินการ", 7), ["ยังไม่", "ดำเนิน", "การ"]);
+        // … and between clusters only when a single word is wider than the line.
+        let lines = lines_of("ยังไม่ดำเนินการ", 4);
+        assert_eq!(lines.concat(), "ยังไม่ดำเนินการ");
+        assert!(lines.iter().all(|l| l.chars().count() <= 4), "{lines:?}");
+    }
+
+    #[test]
+    fn a_line_does_not_end_on_a_prefix_when_it_can_help_it() {
+        let t = "ความโปร่งใสในการบริหารงบประมาณ";
+        for max in 12..30 {
+            for line in lines_of(t, max) {
+                assert!(
+                    !line.ends_with("การ") && !line.ends_with("ความ") && !line.ends_with("งบ"),
+                    "width {max}: {line}"
+                );
+            }
+        }
     }
 
     #[test]

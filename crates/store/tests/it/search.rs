@@ -52,7 +52,7 @@ fn procurement(ref_no: &str, subject: &str, winner: &str) -> ProcurementInput {
         subject: subject.into(),
         description: "รายละเอียดภายในไม่เผยแพร่ ลับเฉพาะ".into(),
         method: "specific".into(),
-        budget: 50_000_00,
+        budget: 5_000_000,
         bidders: vec![BidderInput {
             name: winner.into(),
             ..BidderInput::default()
