@@ -4,6 +4,9 @@
 # Needs python3 (3.10+) with venv, and access to PyPI.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# Test processes run in parallel and may all call this: one at a time.
+exec 9>"$here/.setup.lock"
+flock 9
 venv="$here/.venv"
 stamp="$venv/.requirements.sha256"
 want="$(sha256sum "$here/requirements.txt" | cut -d' ' -f1)"

@@ -304,7 +304,7 @@ fn check_rendering(pdf: &Path) {
     let margin = dark(0, 0, 40, h);
     assert!(margin < 20, "{margin} dark pixels in the left margin");
 
-    let out = Command::new("python3")
+    let out = Command::new(clients_python())
         .arg("-c")
         .arg(GLYPHS_PY)
         .arg(pdf)
@@ -435,7 +435,7 @@ async fn report_round_and_eplannacc_from_the_seed_plan() {
             xlsx.to_str().unwrap(),
         ],
     );
-    let out = Command::new("python3")
+    let out = Command::new(clients_python())
         .arg("-c")
         .arg(READ_XLSX)
         .arg(&xlsx)
@@ -606,4 +606,20 @@ async fn report_round_and_eplannacc_from_the_seed_plan() {
         ],
     );
     assert!(!success && !text.contains("panicked"), "{text}");
+}
+
+/// The Python of `tests/clients/.venv` (libcoveocds, ocdscardinal, ckanapi, openpyxl,
+/// pillow), created or updated on first use by `tests/clients/setup.sh` (pip, from PyPI).
+fn clients_python() -> std::path::PathBuf {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/clients");
+    let out = std::process::Command::new("bash")
+        .arg(dir.join("setup.sh"))
+        .output()
+        .expect("bash runs tests/clients/setup.sh");
+    assert!(
+        out.status.success(),
+        "tests/clients/setup.sh failed (it needs python3 with venv and access to PyPI):\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    dir.join(".venv/bin/python")
 }

@@ -25,12 +25,7 @@ fn repo_root() -> PathBuf {
 }
 
 fn venv_python() -> PathBuf {
-    let py = repo_root().join("tests/clients/.venv/bin/python");
-    assert!(
-        py.exists(),
-        "tests/clients/.venv is missing: run tests/clients/setup.sh (it installs the pinned libcoveocds, ocdscardinal and ckanapi from PyPI)"
-    );
-    py
+    clients_python()
 }
 
 fn work_dir(name: &str) -> PathBuf {
@@ -262,4 +257,20 @@ fn cardinal_reads_compiled_releases() {
         }
     }
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The Python of `tests/clients/.venv` (libcoveocds, ocdscardinal, ckanapi, openpyxl,
+/// pillow), created or updated on first use by `tests/clients/setup.sh` (pip, from PyPI).
+fn clients_python() -> std::path::PathBuf {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/clients");
+    let out = std::process::Command::new("bash")
+        .arg(dir.join("setup.sh"))
+        .output()
+        .expect("bash runs tests/clients/setup.sh");
+    assert!(
+        out.status.success(),
+        "tests/clients/setup.sh failed (it needs python3 with venv and access to PyPI):\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    dir.join(".venv/bin/python")
 }

@@ -16,6 +16,7 @@ use crate::helpers::TestApp;
 /// The venv with the real tools, or a failure naming the setup script.
 fn venv_bin(tool: &str) -> PathBuf {
     let root = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/clients"));
+    let _ = clients_python();
     let bin = root.join(".venv/bin").join(tool);
     assert!(
         bin.is_file(),
@@ -500,4 +501,20 @@ async fn ckanapi_reads_the_catalogue() {
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+/// The Python of `tests/clients/.venv` (libcoveocds, ocdscardinal, ckanapi, openpyxl,
+/// pillow), created or updated on first use by `tests/clients/setup.sh` (pip, from PyPI).
+fn clients_python() -> std::path::PathBuf {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/clients");
+    let out = std::process::Command::new("bash")
+        .arg(dir.join("setup.sh"))
+        .output()
+        .expect("bash runs tests/clients/setup.sh");
+    assert!(
+        out.status.success(),
+        "tests/clients/setup.sh failed (it needs python3 with venv and access to PyPI):\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    dir.join(".venv/bin/python")
 }
