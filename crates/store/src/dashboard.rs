@@ -1,9 +1,11 @@
 //! The figures of one organization's executive dashboard: projects of the current plan
 //! by dimension and status for a fiscal year (from `progress`; a project without an
-//! entry has not started), and the plan's budget against the amount disbursed per year.
+//! entry has not started), the plan's budget against the amount disbursed per year, and
+//! the plan's KPIs by result for a fiscal year.
 
 use std::collections::BTreeMap;
 
+use prongsai_domain::progress::{KpiOp, KpiTarget};
 use serde::Serialize;
 use sqlx::AnyConnection;
 
@@ -31,6 +33,24 @@ pub struct YearMoney {
     pub fiscal_year: i64,
     pub planned_baht: i64,
     pub disbursed_satang: i64,
+}
+
+/// The KPIs (outputs and outcomes with a target) of one dimension by result.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct DimensionKpis {
+    pub dimension: i64,
+    pub achieved: i64,
+    pub not_achieved: i64,
+    /// No result entered yet, or one that cannot be judged (a decrease/increase
+    /// target without a baseline).
+    pub not_reported: i64,
+}
+
+impl DimensionKpis {
+    /// All KPIs with a target (the m of "n/m").
+    pub fn total(&self) -> i64 {
+        self.achieved + self.not_achieved + self.not_reported
+    }
 }
 
 /// Projects of the current plan by dimension and status in `fiscal_year`.
@@ -94,6 +114,59 @@ pub async fn money_by_year(conn: &mut AnyConnection, org_id: i64) -> Result<Vec<
     for (y, v) in disbursed {
         if let Some(m) = by.get_mut(&y) {
             m.disbursed_satang = v;
+        }
+    }
+    Ok(by.into_values().collect())
+}
+
+/// The current plan's output and outcome KPIs that have a target, by dimension and
+/// result in `fiscal_year`. A dimension without such KPIs is left out.
+///
+/// SQL groups the KPIs by dimension and by everything the result depends on (target,
+/// actual value, baseline); whether a group is achieved is decided by
+/// [`KpiTarget::achieved`], the rule the round reports use, so the counts match the
+/// report's "KPIs achieved n/m".
+pub async fn kpis_by_dimension(
+    conn: &mut AnyConnection,
+    org_id: i64,
+    fiscal_year: i64,
+) -> Result<Vec<DimensionKpis>> {
+    type Row = (
+        i64,
+        String,
+        Option<f64>,
+        Option<String>,
+        Option<f64>,
+        Option<f64>,
+        i64,
+    );
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT pp.dimension, k.op, k.value, k.unit, pk.actual, pk.baseline, COUNT(*) FROM plan_kpis k \
+         JOIN plans p ON p.id = k.plan_id AND p.org_id = $1 AND p.is_current = 1 \
+         JOIN plan_projects pp ON pp.org_id = k.org_id AND pp.plan_id = k.plan_id AND pp.no = k.project_no \
+         LEFT JOIN progress_kpis pk ON pk.org_id = pp.org_id AND pk.project_key = pp.project_key \
+         AND pk.fiscal_year = $2 AND pk.kind = k.kind AND pk.seq = k.seq \
+         WHERE k.org_id = $1 AND k.op IS NOT NULL \
+         GROUP BY pp.dimension, k.op, k.value, k.unit, pk.actual, pk.baseline ORDER BY pp.dimension",
+    )
+    .bind(org_id)
+    .bind(fiscal_year)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut by: BTreeMap<i64, DimensionKpis> = BTreeMap::new();
+    for (dim, op, value, unit, actual, baseline, n) in rows {
+        // Same as the round report: an unknown operator is no target.
+        let Some(op) = KpiOp::from_code(&op) else {
+            continue;
+        };
+        let d = by.entry(dim).or_insert_with(|| DimensionKpis {
+            dimension: dim,
+            ..Default::default()
+        });
+        match (KpiTarget { op, value, unit }).achieved(actual, baseline) {
+            Some(true) => d.achieved += n,
+            Some(false) => d.not_achieved += n,
+            None => d.not_reported += n,
         }
     }
     Ok(by.into_values().collect())

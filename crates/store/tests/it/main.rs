@@ -6,6 +6,7 @@ mod common;
 mod audit;
 mod backup;
 mod complaints;
+mod dashboard;
 mod disclosure;
 mod generate;
 mod ita_risk;

@@ -13,7 +13,7 @@ use prongsai_store::rounds;
 
 const SHA: &str = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
 
-async fn with_seed_plan(t: &TestDb, slug: &str) -> i64 {
+pub(crate) async fn with_seed_plan(t: &TestDb, slug: &str) -> i64 {
     let org = make_org(t, slug).await;
     let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../fixtures/plans/chachoengsao-2566-2570-b.txt");
@@ -36,7 +36,7 @@ async fn with_seed_plan(t: &TestDb, slug: &str) -> i64 {
 }
 
 /// The key of the project numbered `no` in the current plan.
-async fn key_of(t: &TestDb, org_id: i64, no: i64) -> i64 {
+pub(crate) async fn key_of(t: &TestDb, org_id: i64, no: i64) -> i64 {
     let mut c = t.conn().await;
     let v = plans::current(&mut c, org_id).await.unwrap().unwrap();
     plans::projects(&mut c, org_id, v.id)

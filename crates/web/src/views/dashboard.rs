@@ -1,14 +1,15 @@
 //! The executives' dashboard (for the clerk, executives, internal audit, council and
 //! administrators): key figures and charts of the current plan for a fiscal year —
-//! progress by dimension, budget planned vs disbursed per year, the ITA score against
-//! the plan's targets, corruption cases against the reduction targets, the risk heat map.
+//! progress by dimension, KPIs achieved by dimension, budget planned vs disbursed per
+//! year, the ITA score against the plan's targets, corruption cases against the
+//! reduction targets, the risk heat map.
 
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use prongsai_domain::{FiscalYear, thai};
-use prongsai_store::dashboard::{self, DimensionProgress};
+use prongsai_store::dashboard::{self, DimensionKpis, DimensionProgress};
 use prongsai_store::{ita, plans, risk};
 use serde::Deserialize;
 use time::OffsetDateTime;
@@ -52,6 +53,57 @@ fn progress_values(d: &DimensionProgress) -> Vec<f64> {
     ]
 }
 
+/// The three KPI results as chart series, in the order of [`DimensionKpis`].
+pub fn kpi_series(lang: Lang) -> [Series<'static>; 3] {
+    [
+        Series {
+            label: t(lang, "dash.kpi_achieved"),
+            color: palette::GREEN,
+        },
+        Series {
+            label: t(lang, "dash.kpi_not_achieved"),
+            color: palette::VERMILLION,
+        },
+        Series {
+            label: t(lang, "dash.kpi_not_reported"),
+            color: palette::GREY,
+        },
+    ]
+}
+
+/// KPIs achieved by dimension as stacked bars; each row's label also says "n/m" so the
+/// achieved count is written even when its segment is too narrow to hold it.
+pub fn kpi_chart(lang: Lang, id: &str, kpis: &[DimensionKpis]) -> String {
+    let rows: Vec<(String, Vec<f64>)> = kpis
+        .iter()
+        .map(|d| {
+            (
+                format!(
+                    "{} {} ({}/{})",
+                    t(lang, "dash.dimension"),
+                    d.dimension,
+                    d.achieved,
+                    d.total()
+                ),
+                vec![
+                    d.achieved as f64,
+                    d.not_achieved as f64,
+                    d.not_reported as f64,
+                ],
+            )
+        })
+        .collect();
+    charts::stacked_bars(
+        &Chart {
+            id,
+            title: t(lang, "dash.kpi_title"),
+            desc: t(lang, "dash.kpi_desc"),
+        },
+        &kpi_series(lang),
+        &rows,
+    )
+}
+
 /// Baht in a chart label: millions with one decimal from a million up.
 fn baht_short(v: f64) -> String {
     if v >= 1_000_000.0 {
@@ -71,6 +123,8 @@ struct DashboardPage {
     has_plan: bool,
     projects: i64,
     done: i64,
+    kpis_achieved: i64,
+    kpis_total: i64,
     planned: String,
     disbursed: String,
     ita: String,
@@ -78,6 +132,7 @@ struct DashboardPage {
     high_risks: usize,
     risks: usize,
     progress_chart: String,
+    kpi_chart: String,
     money_chart: String,
     ita_chart: String,
     cases_chart: String,
@@ -120,6 +175,7 @@ pub async fn dashboard(
         .filter(|y| (2500..=2700).contains(y))
         .unwrap_or(default_year);
     let dims = dashboard::progress_by_dimension(&mut conn, s.org.id, year).await?;
+    let kpis = dashboard::kpis_by_dimension(&mut conn, s.org.id, year).await?;
     let cmp = ita::comparison(&mut conn, s.org.id).await?;
     let register = risk::list(&mut conn, s.org.id).await?;
     let matrix = risk::matrix(&mut conn, s.org.id).await?;
@@ -185,6 +241,8 @@ pub async fn dashboard(
         has_plan: plan.is_some(),
         projects: dims.iter().map(DimensionProgress::total).sum(),
         done: dims.iter().map(|d| d.done).sum(),
+        kpis_achieved: kpis.iter().map(|d| d.achieved).sum(),
+        kpis_total: kpis.iter().map(DimensionKpis::total).sum(),
         planned: thousands(this_year.planned_baht),
         disbursed: thousands(this_year.disbursed_satang / 100),
         ita: y
@@ -205,6 +263,7 @@ pub async fn dashboard(
             .count(),
         risks: register.len(),
         progress_chart,
+        kpi_chart: kpi_chart(lang, "dash-kpis", &kpis),
         money_chart,
         ita_chart: crate::views::ita::ita_chart(lang, "dash-ita", &cmp),
         cases_chart: crate::views::ita::cases_chart(lang, "dash-cases", &cmp),

@@ -237,6 +237,50 @@ async fn ita_is_entered_by_the_clerk_audited_and_refused_to_officers() {
     }
     assert!(html.contains("class=\"target\""), "target line");
 
+    // KPI results of the school project (dimension 1) for 2567: two achieved, one not.
+    {
+        use prongsai_domain::progress::ProgressStatus;
+        use prongsai_store::progress::{self, KpiEntry, ProgressInput};
+        let mut conn = app.db.pool.acquire().await.unwrap();
+        let v = plans::current(&mut conn, app.org.id)
+            .await
+            .unwrap()
+            .unwrap();
+        let school = plans::projects(&mut conn, app.org.id, v.id)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|p| p.no == 2)
+            .unwrap()
+            .project_key;
+        let kpi = |kind: &str, seq, actual| KpiEntry {
+            kind: kind.into(),
+            seq,
+            actual: Some(actual),
+            baseline: None,
+        };
+        let input = ProgressInput {
+            status: ProgressStatus::InProgress,
+            kpis: vec![
+                kpi("output", 1, 100.0),
+                kpi("outcome", 1, 85.0),
+                kpi("outcome", 2, 70.0),
+            ],
+            ..ProgressInput::default()
+        };
+        progress::save(
+            &mut conn,
+            &app.keys.audit,
+            app.org.id,
+            school,
+            2567,
+            &input,
+            &Actor::user(clerk.id, "clerk"),
+        )
+        .await
+        .unwrap();
+    }
+
     // The dashboard draws every chart for the clerk; officers may not see it.
     let dash = c
         .get(app.url(&format!("/{slug}/staff/dashboard?year=2567")))
@@ -247,6 +291,7 @@ async fn ita_is_entered_by_the_clerk_audited_and_refused_to_officers() {
     let dash = dash.text().await.unwrap();
     for id in [
         "dash-progress",
+        "dash-kpis",
         "dash-money",
         "dash-ita",
         "dash-cases",
@@ -258,6 +303,29 @@ async fn ita_is_entered_by_the_clerk_audited_and_refused_to_officers() {
         );
     }
     assert!(dash.contains("มิติที่ 4"));
+    // KPI achievement: 2 of the plan's 63 KPIs with a target achieved in 2567.
+    assert!(
+        dash.contains("<span class=\"n\">2 / 63</span> ตัวชี้วัดบรรลุค่าเป้าหมาย"),
+        "KPI key figure"
+    );
+    let start = dash
+        .find("aria-labelledby=\"dash-kpis-t dash-kpis-d\"")
+        .unwrap();
+    let kpis = &dash[start..start + dash[start..].find("</svg>").unwrap()];
+    for s in [
+        "การบรรลุตัวชี้วัดตามมิติ",
+        "มิติที่ 1 (2/6)",
+        "มิติที่ 2 (0/44)",
+        "มิติที่ 3 (0/2)",
+        "มิติที่ 4 (0/11)",
+        "<title>บรรลุเป้าหมาย: 2</title>",
+        "<title>ไม่บรรลุเป้าหมาย: 1</title>",
+        "<title>ยังไม่รายงานผล: 3</title>",
+        "<title>ยังไม่รายงานผล: 44</title>",
+        ">44</text>",
+    ] {
+        assert!(kpis.contains(s), "{s} missing in the KPI chart");
+    }
     assert_eq!(
         oc.get(app.url(&format!("/{slug}/staff/dashboard")))
             .send()
