@@ -46,7 +46,10 @@ fn part2_totals_in_the_pdf() -> TestResult {
         assert!(text.contains(s), "{s} missing from {text}");
     }
     let at = text.find("2)โครงการโรงเรียน").unwrap_or(0);
-    assert!(text[at..].contains("คุณธรรม"), "the name's second line is missing");
+    assert!(
+        text[at..].contains("คุณธรรม"),
+        "the name's second line is missing"
+    );
     Ok(())
 }
 
