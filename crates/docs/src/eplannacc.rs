@@ -9,6 +9,8 @@
 
 use prongsai_domain::reports::{ProjectResult, RoundReport};
 
+use crate::report::{csv_text, satang_cell};
+use crate::rounds::kind_th;
 use crate::{Cell, Column, ColumnKind, DocsError, ReportTable, Row};
 
 /// One column: its Thai header, its kind and width, and how to fill it.
@@ -21,18 +23,6 @@ struct Field {
 
 fn text(s: impl Into<String>) -> Cell {
     Cell::Text(s.into())
-}
-
-fn satang(v: Option<i64>) -> Cell {
-    v.map_or(Cell::Empty, |s| Cell::Number(s as f64 / 100.0))
-}
-
-fn kind_th(kind: &str) -> &'static str {
-    match kind {
-        "activity" => "กิจกรรม",
-        "measure" => "มาตรการ",
-        _ => "โครงการ",
-    }
 }
 
 fn dimension(r: &RoundReport, p: &ProjectResult) -> String {
@@ -132,19 +122,19 @@ const FIELDS: &[Field] = &[
         header: "งบประมาณในแผนพัฒนาท้องถิ่น (บาท)",
         kind: ColumnKind::Baht,
         width: 14.0,
-        value: |_, p| satang(p.dev_plan_satang),
+        value: |_, p| satang_cell(p.dev_plan_satang),
     },
     Field {
         header: "งบประมาณตามข้อบัญญัติ (บาท)",
         kind: ColumnKind::Baht,
         width: 14.0,
-        value: |_, p| satang(p.ordinance_satang),
+        value: |_, p| satang_cell(p.ordinance_satang),
     },
     Field {
         header: "เบิกจ่าย (บาท)",
         kind: ColumnKind::Baht,
         width: 14.0,
-        value: |_, p| satang(p.disbursed_satang),
+        value: |_, p| satang_cell(p.disbursed_satang),
     },
     Field {
         header: "สถานะการดำเนินงาน",
@@ -195,15 +185,6 @@ pub fn table(r: &RoundReport) -> ReportTable {
     t
 }
 
-/// One CSV field: quoted when it holds a comma, quote, or line break (RFC 4180).
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
-}
-
 fn csv_value(c: &Cell) -> String {
     match c {
         Cell::Empty => String::new(),
@@ -217,16 +198,12 @@ fn csv_value(c: &Cell) -> String {
 /// The export as CSV: UTF-8 with a byte-order mark, CRLF line ends, a header row.
 pub fn to_csv(r: &RoundReport) -> Vec<u8> {
     let t = table(r);
-    let mut out = String::from("\u{FEFF}");
-    let header: Vec<String> = t.columns.iter().map(|c| csv_field(&c.header)).collect();
-    out.push_str(&header.join(","));
-    out.push_str("\r\n");
-    for row in &t.rows {
-        let line: Vec<String> = row.cells.iter().map(|c| csv_field(&csv_value(c))).collect();
-        out.push_str(&line.join(","));
-        out.push_str("\r\n");
-    }
-    out.into_bytes()
+    let header: Vec<String> = t.columns.iter().map(|c| c.header.clone()).collect();
+    let rows = t
+        .rows
+        .iter()
+        .map(|row| row.cells.iter().map(csv_value).collect::<Vec<_>>());
+    csv_text(std::iter::once(header).chain(rows)).into_bytes()
 }
 
 /// The export as XLSX: one sheet, the header in the first row.

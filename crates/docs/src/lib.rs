@@ -22,8 +22,8 @@ pub(crate) mod text;
 pub mod xlsx;
 
 pub use report::{
-    Cell, Column, ColumnKind, ReportDoc, ReportTable, Row, RowKind, format_number, to_pdf,
-    to_thai_digits, to_xlsx,
+    Cell, Column, ColumnKind, ReportDoc, ReportTable, Row, RowKind, csv_field, csv_text,
+    format_number, to_pdf, to_thai_digits, to_xlsx,
 };
 
 /// Everything that can go wrong while making a document.

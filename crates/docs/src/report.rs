@@ -60,6 +60,36 @@ pub enum Cell {
     Number(f64),
 }
 
+/// One CSV field: quoted when it holds a comma, quote, or line break (RFC 4180).
+pub fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// A CSV document: UTF-8 with a byte-order mark (so spreadsheet programs read Thai),
+/// each field through [`csv_field`], CRLF line ends.
+pub fn csv_text<R, F>(rows: impl IntoIterator<Item = R>) -> String
+where
+    R: IntoIterator<Item = F>,
+    F: AsRef<str>,
+{
+    let mut out = String::from("\u{FEFF}");
+    for row in rows {
+        let line: Vec<String> = row.into_iter().map(|f| csv_field(f.as_ref())).collect();
+        out.push_str(&line.join(","));
+        out.push_str("\r\n");
+    }
+    out
+}
+
+/// An amount in satang as a number of baht; no amount is an empty cell.
+pub fn satang_cell(satang: Option<i64>) -> Cell {
+    satang.map_or(Cell::Empty, |s| Cell::Number(s as f64 / 100.0))
+}
+
 impl From<&str> for Cell {
     fn from(s: &str) -> Self {
         Cell::Text(s.to_string())
@@ -249,14 +279,7 @@ impl ReportDoc {
 }
 
 /// Replace Arabic digits by Thai digits.
-pub fn to_thai_digits(s: &str) -> String {
-    s.chars()
-        .map(|c| match c.to_digit(10) {
-            Some(d) if c.is_ascii_digit() => char::from_u32(0x0E50 + d).unwrap_or(c),
-            _ => c,
-        })
-        .collect()
-}
+pub use prongsai_domain::thai::to_thai_digits;
 
 /// Format a number the way the column kind shows it: thousands separators, two
 /// decimals only when `fractions`, a trailing % for percentages.
@@ -266,13 +289,7 @@ pub fn format_number(value: f64, kind: ColumnKind, fractions: bool) -> String {
     let (int, frac) = s
         .split_once('.')
         .map_or((s.as_str(), None), |(i, f)| (i, Some(f)));
-    let mut grouped = String::new();
-    for (i, ch) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(ch);
-    }
+    let grouped = prongsai_domain::thai::group_digits(int);
     let neg = value < 0.0 && s.chars().any(|c| c.is_ascii_digit() && c != '0');
     let mut out = String::new();
     if neg {

@@ -8,7 +8,7 @@
 use prongsai_domain::progress::{ProgressStatus, format_baht};
 use prongsai_domain::reports::{ProjectResult, RoundReport};
 
-use crate::report::Totals;
+use crate::report::{Totals, satang_cell};
 use crate::{Cell, Column, ColumnKind, DocsError, ReportDoc, ReportTable, Row};
 
 /// Which version of the report a document shows, for its subtitle.
@@ -53,11 +53,8 @@ impl Edition {
     }
 }
 
-fn baht(satang: Option<i64>) -> Cell {
-    satang.map_or(Cell::Empty, |s| Cell::Number(s as f64 / 100.0))
-}
-
-fn kind_th(kind: &str) -> &'static str {
+/// A project kind's Thai name.
+pub(crate) fn kind_th(kind: &str) -> &'static str {
     match kind {
         "activity" => "กิจกรรม",
         "measure" => "มาตรการ",
@@ -116,7 +113,7 @@ pub fn summary_table(r: &RoundReport) -> ReportTable {
             Cell::from(s.not_started),
             Cell::from(s.could_not_be_done),
             Cell::from(s.planned_baht),
-            baht(Some(s.disbursed_satang)),
+            satang_cell(Some(s.disbursed_satang)),
             Cell::from(s.kpis_achieved),
             Cell::from(s.kpis_total),
         ]));
@@ -188,9 +185,9 @@ pub fn projects_table(r: &RoundReport) -> ReportTable {
             }
             cells.extend([
                 Cell::from(status_th(p.status)),
-                baht(p.dev_plan_satang),
-                baht(p.ordinance_satang),
-                baht(p.disbursed_satang),
+                satang_cell(p.dev_plan_satang),
+                satang_cell(p.ordinance_satang),
+                satang_cell(p.disbursed_satang),
                 Cell::from(kpi_cell(p)),
                 Cell::from(remarks(p)),
             ]);

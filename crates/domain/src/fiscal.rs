@@ -53,6 +53,11 @@ impl FiscalYear {
         Self((ce + BE_OFFSET).clamp(Self::MIN, Self::MAX))
     }
 
+    /// The fiscal year of today's date in Bangkok.
+    pub fn current() -> Self {
+        Self::containing(crate::thai::to_bangkok(time::OffsetDateTime::now_utc()).date())
+    }
+
     /// The B.E. number, e.g. 2567.
     pub fn be(self) -> i32 {
         self.0

@@ -128,14 +128,7 @@ pub fn parse_baht(input: &str) -> Option<i64> {
 pub fn format_baht(satang: i64) -> String {
     let neg = satang < 0;
     let a = satang.unsigned_abs();
-    let whole = (a / 100).to_string();
-    let mut out = String::new();
-    for (i, c) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
+    let mut out = thai::group_digits(&(a / 100).to_string());
     if !a.is_multiple_of(100) {
         out.push_str(&format!(".{:02}", a % 100));
     }

@@ -400,24 +400,8 @@ pub fn parse_baht(input: &str) -> Result<Option<i64>, crate::thai::NumberError> 
     Ok(Some((v * 100.0).round() as i64))
 }
 
-/// Satang as baht for display: 1234550 → "12,345.50"; whole amounts without decimals.
-pub fn format_baht(satang: i64) -> String {
-    let neg = satang < 0;
-    let s = satang.unsigned_abs();
-    let (baht, st) = (s / 100, s % 100);
-    let digits = baht.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if st != 0 {
-        out.push_str(&format!(".{st:02}"));
-    }
-    if neg { format!("-{out}") } else { out }
-}
+/// Satang as baht for display (the one shared formatter).
+pub use crate::procurement::format_baht;
 
 #[cfg(test)]
 mod tests {

@@ -141,6 +141,24 @@ pub fn parse_decimal(input: &str) -> Result<f64, NumberError> {
     }
 }
 
+/// A whole number with thousands separators: 1234567 → "1,234,567".
+pub fn thousands(v: i64) -> String {
+    let out = group_digits(&v.unsigned_abs().to_string());
+    if v < 0 { format!("-{out}") } else { out }
+}
+
+/// A run of ASCII digits with a `,` between each group of three: "1234567" → "1,234,567".
+pub fn group_digits(digits: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 fn clean_number(input: &str) -> String {
     let s = normalize_digits(input.trim());
     let s = s.trim_end_matches("บาท").trim();

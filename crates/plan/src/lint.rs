@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use crate::ParseOutcome;
+use crate::diff::baht;
 use crate::kpi::has_dangling_percent;
 use crate::model::{Finding, Kpi, Severity};
 use crate::parse::{name_key, parse_baht, section_heading};
@@ -28,18 +29,6 @@ fn finding(
         message_th: th,
         message_en: en,
     }
-}
-
-fn baht(v: i64) -> String {
-    let s = v.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if v < 0 { format!("-{out}") } else { out }
 }
 
 fn line_text(o: &ParseOutcome, line: usize) -> String {

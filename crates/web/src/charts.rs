@@ -42,17 +42,7 @@ pub fn esc(s: &str) -> String {
 }
 
 /// A whole number with thousands separators: 1234567 → "1,234,567".
-pub fn thousands(v: i64) -> String {
-    let digits = v.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    if v < 0 { format!("-{out}") } else { out }
-}
+pub use prongsai_domain::thai::thousands;
 
 /// A number as a chart label: whole numbers with separators, else up to two decimals
 /// (ITA scores are published as 87.34).

@@ -37,6 +37,22 @@ impl Lang {
         }
     }
 
+    /// A date in this language: B.E. with Thai month names in Thai, C.E. in English.
+    pub fn date(self, d: time::Date) -> String {
+        match self {
+            Lang::Th => prongsai_domain::thai::format_date_th(d),
+            Lang::En => prongsai_domain::thai::format_date_en(d),
+        }
+    }
+
+    /// A Bangkok date and time in this language (B.E. in Thai, C.E. in English).
+    pub fn datetime(self, t: time::OffsetDateTime) -> String {
+        match self {
+            Lang::Th => prongsai_domain::thai::format_datetime_th(t),
+            Lang::En => prongsai_domain::thai::format_datetime_en(t),
+        }
+    }
+
     /// Picks the Thai or English form of something.
     pub fn pick<'a>(self, th: &'a str, en: &'a str) -> &'a str {
         match self {

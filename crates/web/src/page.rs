@@ -90,25 +90,18 @@ impl Page {
 
     /// A stored instant (ms, UTC) in Bangkok time: B.E. and Thai months in Thai, C.E. in English.
     pub fn datetime(&self, ms: &i64) -> String {
-        let t = prongsai_store::from_ms(*ms);
-        match self.lang {
-            Lang::Th => thai::format_datetime_th(t),
-            Lang::En => thai::format_datetime_en(t),
-        }
+        self.lang.datetime(prongsai_store::from_ms(*ms))
     }
 
     /// Today's date in Bangkok, in this page's language.
     pub fn today(&self) -> String {
-        let d = thai::to_bangkok(OffsetDateTime::now_utc()).date();
-        match self.lang {
-            Lang::Th => thai::format_date_th(d),
-            Lang::En => thai::format_date_en(d),
-        }
+        self.lang
+            .date(thai::to_bangkok(OffsetDateTime::now_utc()).date())
     }
 
     /// The current fiscal year's label.
     pub fn fiscal_year(&self) -> String {
-        let fy = FiscalYear::containing(thai::to_bangkok(OffsetDateTime::now_utc()).date());
+        let fy = FiscalYear::current();
         match self.lang {
             Lang::Th => fy.label_th(),
             Lang::En => fy.label_en(),

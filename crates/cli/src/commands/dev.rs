@@ -60,14 +60,8 @@ pub async fn run(ctx: &Ctx, cmd: DevCommand) -> Result<ExitCode> {
             if orgs == 0 || orgs > 100_000 {
                 return Err(CliError::usage("--orgs must be 1–100000"));
             }
-            let current_year = current_year.unwrap_or_else(|| {
-                i64::from(
-                    FiscalYear::containing(
-                        thai::to_bangkok(time::OffsetDateTime::now_utc()).date(),
-                    )
-                    .be(),
-                )
-            });
+            let current_year =
+                current_year.unwrap_or_else(|| i64::from(FiscalYear::current().be()));
             let db = ctx.db().await?;
             let started = Instant::now();
             let bar = crate::progress::Bar::new();

@@ -28,10 +28,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> {
     async fn from_request(req: Request, state: &S) -> Result<Self, Error> {
         match Json::<T>::from_request(req, state).await {
             Ok(Json(v)) => Ok(Body(v)),
-            Err(rej) if rej.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                Err(Error::BadRequest(crate::key!("error.too_large")))
-            }
-            Err(_) => Err(Error::BadRequest(crate::key!("error.bad_request"))),
+            Err(rej) => Err(crate::views::body_error(rej.status())),
         }
     }
 }

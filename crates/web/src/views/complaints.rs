@@ -74,11 +74,7 @@ pub fn channel_label(lang: Lang, c: Channel) -> &'static str {
 
 /// A stored instant as a date in Bangkok: B.E. in Thai.
 pub fn date_label(lang: Lang, ms: i64) -> String {
-    let d = thai::to_bangkok(from_ms(ms)).date();
-    match lang {
-        Lang::Th => thai::format_date_th(d),
-        Lang::En => thai::format_date_en(d),
-    }
+    lang.date(thai::to_bangkok(from_ms(ms)).date())
 }
 
 /// What a history entry is called.
@@ -109,10 +105,7 @@ pub fn event_views(lang: Lang, events: &[Event], with_actor: bool) -> Vec<EventV
     events
         .iter()
         .map(|e| EventView {
-            when: match lang {
-                Lang::Th => thai::format_datetime_th(from_ms(e.at_ms)),
-                Lang::En => thai::format_datetime_en(from_ms(e.at_ms)),
-            },
+            when: lang.datetime(from_ms(e.at_ms)),
             label: event_label(lang, e),
             body: e.body.clone(),
             public: e.public,
@@ -956,18 +949,9 @@ pub async fn stats(
     )
 }
 
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
-}
-
 /// The statistics as CSV, UTF-8 with a byte-order mark (so spreadsheet programs read the
 /// Thai correctly).
 pub fn stats_csv_text(s: &StatsTables, lang: Lang) -> String {
-    let mut out = String::from("\u{feff}");
     let head = [
         "group",
         "label",
@@ -985,32 +969,29 @@ pub fn stats_csv_text(s: &StatsTables, lang: Lang) -> String {
             if i < 2 {
                 (*k).to_string()
             } else {
-                csv_field(t(lang, k))
+                t(lang, k).to_string()
             }
         })
         .collect();
-    out.push_str(&cols.join(","));
-    out.push_str("\r\n");
-    let mut push = |group: &str, l: &StatsLine| {
-        out.push_str(&format!(
-            "{},{},{},{},{},{},{},{}\r\n",
-            csv_field(group),
-            csv_field(&l.label),
-            l.received,
-            l.resolved,
-            l.in_progress,
-            l.overdue,
-            l.median,
-            l.within
-        ));
+    let row = |group: &str, l: &StatsLine| {
+        vec![
+            group.to_string(),
+            l.label.clone(),
+            l.received.to_string(),
+            l.resolved.to_string(),
+            l.in_progress.to_string(),
+            l.overdue.to_string(),
+            l.median.clone(),
+            l.within.clone(),
+        ]
     };
-    push(t(lang, key!("complaint.total")), &s.total);
+    let mut rows = vec![cols, row(t(lang, key!("complaint.total")), &s.total)];
     for (k, lines) in &s.groups {
         for l in lines {
-            push(t(lang, k), l);
+            rows.push(row(t(lang, k), l));
         }
     }
-    out
+    prongsai_docs::csv_text(rows)
 }
 
 /// `GET /{org}/complaints/stats.csv`

@@ -12,7 +12,6 @@ use prongsai_domain::{FiscalYear, thai};
 use prongsai_store::dashboard::{self, DimensionKpis, DimensionProgress};
 use prongsai_store::{ita, plans, risk};
 use serde::Deserialize;
-use time::OffsetDateTime;
 
 use crate::AppState;
 use crate::charts::{self, Chart, Series, palette, thousands};
@@ -151,8 +150,7 @@ pub async fn dashboard(
     Query(q): Query<YearQuery>,
 ) -> Result<Response, Error> {
     let lang = s.lang;
-    let now_year =
-        i64::from(FiscalYear::containing(thai::to_bangkok(OffsetDateTime::now_utc()).date()).be());
+    let now_year = i64::from(FiscalYear::current().be());
     let mut conn = state.db.pool.acquire().await?;
     let plan = plans::current(&mut conn, s.org.id).await?;
     let money = dashboard::money_by_year(&mut conn, s.org.id).await?;

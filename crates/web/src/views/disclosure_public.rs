@@ -125,27 +125,22 @@ impl Format {
     }
 }
 
-/// A CSV field, quoted when it must be, with formula-looking cells defused.
-pub fn csv_field(s: &str) -> String {
-    let s = if s.starts_with(['=', '+', '-', '@']) {
+/// A cell that a spreadsheet would run as a formula, prefixed with `'`.
+fn defuse_formula(s: &str) -> String {
+    if s.starts_with(['=', '+', '-', '@']) {
         format!("'{s}")
     } else {
         s.to_string()
-    };
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s
     }
 }
 
-/// A CSV document (UTF-8 with a byte-order mark, so spreadsheet programs read Thai).
+/// A CSV document (UTF-8 with a byte-order mark, so spreadsheet programs read Thai),
+/// formula-looking cells defused.
 pub fn csv_response(name: &str, rows: Vec<Vec<String>>) -> Response {
-    let mut out = String::from("\u{feff}");
-    for r in rows {
-        out.push_str(&r.iter().map(|f| csv_field(f)).collect::<Vec<_>>().join(","));
-        out.push_str("\r\n");
-    }
+    let out = prongsai_docs::csv_text(
+        rows.iter()
+            .map(|r| r.iter().map(|f| defuse_formula(f)).collect::<Vec<_>>()),
+    );
     let disp = format!("attachment; filename=\"{name}\"");
     let mut r = (
         [(

@@ -298,10 +298,6 @@ fn may_publish(s: &StaffCtx, it: &InfoItem) -> bool {
     }
 }
 
-fn this_fiscal_year() -> i64 {
-    i64::from(crate::views::progress::this_year().be())
-}
-
 /// `GET /{org}/staff/info/new`
 pub async fn new_form(
     State(state): State<AppState>,
@@ -310,7 +306,7 @@ pub async fn new_form(
     let f = ItemForm {
         group: InfoGroup::Basic.code().into(),
         rhythm: UpdateRhythm::Yearly.code().into(),
-        fiscal_year: this_fiscal_year().to_string(),
+        fiscal_year: prongsai_domain::FiscalYear::current().be().to_string(),
         division: s
             .membership
             .division_id
@@ -537,13 +533,8 @@ pub async fn add_file(
     let Ok(mut mp) = Multipart::from_request(req, &state).await else {
         return Ok(see_other(&format!("{}/info/{}", s.base(), it.no)));
     };
-    let too_large = |e: axum::extract::multipart::MultipartError| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            Error::BadRequest(key!("error.too_large"))
-        } else {
-            Error::BadRequest(key!("error.bad_request"))
-        }
-    };
+    let too_large =
+        |e: axum::extract::multipart::MultipartError| crate::views::body_error(e.status());
     let mut token = String::new();
     let mut file: Option<(String, Vec<u8>)> = None;
     while let Some(field) = mp.next_field().await.map_err(too_large)? {

@@ -50,6 +50,16 @@ pub fn html_status<T: Template>(status: StatusCode, t: &T) -> Result<Response, E
     Ok(r)
 }
 
+/// A request body (form, JSON, multipart) that could not be read: "too large" for a
+/// 413, else a plain 400.
+pub fn body_error(status: StatusCode) -> Error {
+    if status == StatusCode::PAYLOAD_TOO_LARGE {
+        Error::BadRequest(crate::key!("error.too_large"))
+    } else {
+        Error::BadRequest(crate::key!("error.bad_request"))
+    }
+}
+
 /// A URL-encoded form. A body that does not parse is a 400 page, not a panic or a
 /// plain-text rejection.
 pub struct Form<T>(pub T);
@@ -60,10 +70,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Form<T> {
     async fn from_request(req: Request, state: &S) -> Result<Self, Error> {
         match axum::Form::<T>::from_request(req, state).await {
             Ok(axum::Form(v)) => Ok(Form(v)),
-            Err(rej) if rej.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                Err(Error::BadRequest(crate::key!("error.too_large")))
-            }
-            Err(_) => Err(Error::BadRequest(crate::key!("error.bad_request"))),
+            Err(rej) => Err(body_error(rej.status())),
         }
     }
 }

@@ -9,7 +9,6 @@ use axum::response::Response;
 use prongsai_domain::{FiscalYear, thai};
 use prongsai_store::national::{self, Figures, Row, Summary};
 use serde::Deserialize;
-use time::OffsetDateTime;
 
 use crate::AppState;
 use crate::charts::{self, Chart, thousands};
@@ -82,11 +81,7 @@ fn year_of(q: &YearQuery) -> i64 {
         .as_deref()
         .and_then(|y| thai::normalize_digits(y.trim()).parse::<i64>().ok())
         .filter(|y| (2500..=2700).contains(y))
-        .unwrap_or_else(|| {
-            i64::from(
-                FiscalYear::containing(thai::to_bangkok(OffsetDateTime::now_utc()).date()).be(),
-            )
-        })
+        .unwrap_or_else(|| i64::from(FiscalYear::current().be()))
 }
 
 fn render(lang: Lang, here: &str, s: Summary) -> Result<Response, Error> {

@@ -50,35 +50,21 @@ impl Table {
 
     /// RFC 4180 CSV with a UTF-8 BOM and CRLF line ends.
     pub fn to_csv(&self) -> Vec<u8> {
-        let mut out = String::from("\u{FEFF}");
-        let line = |cells: Vec<String>| {
-            cells
-                .iter()
-                .map(|c| {
-                    if c.contains([',', '"', '\n', '\r']) {
-                        format!("\"{}\"", c.replace('"', "\"\""))
-                    } else {
-                        c.clone()
-                    }
+        let header = self
+            .columns
+            .iter()
+            .map(|c| c.to_string())
+            .collect::<Vec<_>>();
+        let rows = self.rows.iter().map(|r| {
+            r.iter()
+                .map(|v| match v {
+                    Value::Null => String::new(),
+                    Value::String(s) => s.clone(),
+                    other => other.to_string(),
                 })
                 .collect::<Vec<_>>()
-                .join(",")
-        };
-        out.push_str(&line(self.columns.iter().map(|c| c.to_string()).collect()));
-        out.push_str("\r\n");
-        for r in &self.rows {
-            out.push_str(&line(
-                r.iter()
-                    .map(|v| match v {
-                        Value::Null => String::new(),
-                        Value::String(s) => s.clone(),
-                        other => other.to_string(),
-                    })
-                    .collect(),
-            ));
-            out.push_str("\r\n");
-        }
-        out.into_bytes()
+        });
+        prongsai_docs::csv_text(std::iter::once(header).chain(rows)).into_bytes()
     }
 
     /// A JSON array of objects, keys in column order.

@@ -54,10 +54,7 @@ fn method_label(lang: Lang, m: Method) -> &'static str {
 
 fn date_label(lang: Lang, iso: &str) -> String {
     match store::parse_iso(iso) {
-        Some(d) => match lang {
-            Lang::Th => thai::format_date_th(d),
-            Lang::En => thai::format_date_en(d),
-        },
+        Some(d) => lang.date(d),
         None => "-".into(),
     }
 }
@@ -69,22 +66,14 @@ fn month_label(lang: Lang, y: i32, m: u8) -> String {
         1,
     )
     .unwrap_or(time::Date::MIN);
-    let full = match lang {
-        Lang::Th => thai::format_date_th(d),
-        Lang::En => thai::format_date_en(d),
-    };
+    let full = lang.date(d);
     // "1 มกราคม 2566" → "มกราคม 2566"
     full.split_once(' ')
         .map_or(full.clone(), |(_, rest)| rest.to_string())
 }
 
 fn current_fy() -> i64 {
-    i64::from(
-        prongsai_domain::FiscalYear::containing(
-            thai::to_bangkok(time::OffsetDateTime::now_utc()).date(),
-        )
-        .be(),
-    )
+    i64::from(prongsai_domain::FiscalYear::current().be())
 }
 
 /// One line of a list of procurements.

@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use askama::Template;
 use axum::body::Body;
 use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use prongsai_domain::progress::{
     ApprovalAction, ApprovalState, KpiOp, NotDoneReason, ProgressStatus, check_status, format_baht,
@@ -24,7 +24,6 @@ use prongsai_store::StoreError;
 use prongsai_store::plans::{self, PlanProject};
 use prongsai_store::progress::{self, Evidence, KpiEntry, ProgressInput, StepTick};
 use serde::Deserialize;
-use time::OffsetDateTime;
 
 use crate::AppState;
 use crate::error::{Error, see_other};
@@ -41,11 +40,6 @@ pub const EVIDENCE_BODY_LIMIT: usize = 21 * 1024 * 1024;
 /// A fiscal year from the path or query (Thai digits accepted); a bad one is 404.
 pub fn parse_year(s: &str) -> Result<FiscalYear, Error> {
     s.parse::<FiscalYear>().map_err(|_| Error::NotFound)
-}
-
-/// The current fiscal year in Bangkok.
-pub fn this_year() -> FiscalYear {
-    FiscalYear::containing(thai::to_bangkok(OffsetDateTime::now_utc()).date())
 }
 
 /// A status's label in a language.
@@ -149,7 +143,7 @@ pub async fn list(
 ) -> Result<Response, Error> {
     let year = match q.year.as_deref().filter(|y| !y.trim().is_empty()) {
         Some(y) => parse_year(y)?,
-        None => this_year(),
+        None => FiscalYear::current(),
     };
     let all = crate::views::checked(&q.all);
     let mut conn = state.db.pool.acquire().await?;
@@ -789,13 +783,8 @@ async fn read_evidence_form(req: Request, state: &AppState) -> Result<EvidenceFo
         .await
         .map_err(|_| Error::BadRequest(key!("error.bad_request")))?;
     let mut out = EvidenceForm::default();
-    let too_large = |e: axum::extract::multipart::MultipartError| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            Error::BadRequest(key!("error.too_large"))
-        } else {
-            Error::BadRequest(key!("error.bad_request"))
-        }
-    };
+    let too_large =
+        |e: axum::extract::multipart::MultipartError| crate::views::body_error(e.status());
     while let Some(field) = mp.next_field().await.map_err(too_large)? {
         let name = field.name().unwrap_or("").to_string();
         match name.as_str() {

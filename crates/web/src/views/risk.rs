@@ -15,7 +15,6 @@ use prongsai_store::orgs::{self, Division};
 use prongsai_store::plans;
 use prongsai_store::risk::{self, Review, Risk, RiskInput};
 use serde::Deserialize;
-use time::OffsetDateTime;
 
 use crate::AppState;
 use crate::charts::{self, Chart, palette};
@@ -410,8 +409,7 @@ async fn risk_page(
     let mut p = s.page("risk.one_title", "risks");
     p.notice = notice.map(|k| t(s.lang, k).to_string());
     p.alert = alert.map(|k| t(s.lang, k).to_string());
-    let fiscal_year =
-        FiscalYear::containing(thai::to_bangkok(OffsetDateTime::now_utc()).date()).be() as i64;
+    let fiscal_year = i64::from(FiscalYear::current().be());
     let page = RiskPage {
         p,
         base: s.base(),

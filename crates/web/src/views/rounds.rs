@@ -20,7 +20,7 @@ use crate::i18n::{Lang, t};
 use crate::middleware::csrf;
 use crate::middleware::staff::{Staff, need};
 use crate::page::Page;
-use crate::views::progress::{download, parse_year, status_label, this_year};
+use crate::views::progress::{download, parse_year, status_label};
 use crate::views::{Form, html};
 
 /// A round from the path (`6m`, `12m`); anything else is 404.
@@ -225,7 +225,7 @@ pub async fn list(
         }
     }
     if years.is_empty() {
-        years.push(i64::from(this_year().be()));
+        years.push(i64::from(prongsai_domain::FiscalYear::current().be()));
     }
     years.sort_unstable_by(|a, b| b.cmp(a));
     let mut rows = Vec::new();
