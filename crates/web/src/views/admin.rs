@@ -56,6 +56,23 @@ impl UsersPage {
     }
 }
 
+/// The users page again with an alert and 422, after a refused change.
+async fn refuse(
+    state: &AppState,
+    s: &StaffCtx,
+    alert: Option<&'static str>,
+) -> Result<Response, Error> {
+    users_page(
+        state,
+        s,
+        None,
+        alert,
+        NewUserForm::default(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await
+}
+
 async fn users_page(
     state: &AppState,
     s: &StaffCtx,
@@ -266,15 +283,7 @@ pub async fn set_role(
     };
     let (Some(role), Ok(division), None) = (role, division, alert) else {
         drop(tx);
-        return users_page(
-            &state,
-            &s,
-            None,
-            alert,
-            NewUserForm::default(),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
+        return refuse(&state, &s, alert).await;
     };
     match users::set_role(
         &mut tx,
@@ -290,15 +299,7 @@ pub async fn set_role(
         Ok(_) => {}
         Err(StoreError::NotFound(_) | StoreError::Invalid(_)) => {
             drop(tx);
-            return users_page(
-                &state,
-                &s,
-                None,
-                Some(key!("users.needs_division")),
-                NewUserForm::default(),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
+            return refuse(&state, &s, Some(key!("users.needs_division"))).await;
         }
         Err(e) => return Err(e.into()),
     }
@@ -327,27 +328,11 @@ pub async fn reset_password(
     let target = member_target(&mut tx, &s, &user_id).await?;
     if users::check_password_strength(&f.password).is_err() {
         drop(tx);
-        return users_page(
-            &state,
-            &s,
-            None,
-            Some(key!("account.weak")),
-            NewUserForm::default(),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
+        return refuse(&state, &s, Some(key!("account.weak"))).await;
     }
     if !may_manage_account(&mut tx, &s, target.user_id).await? {
         drop(tx);
-        return users_page(
-            &state,
-            &s,
-            None,
-            Some(key!("users.other_orgs")),
-            NewUserForm::default(),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
+        return refuse(&state, &s, Some(key!("users.other_orgs"))).await;
     }
     users::set_password(
         &mut tx,
@@ -381,15 +366,7 @@ pub async fn remove_member(
     let target = member_target(&mut tx, &s, &user_id).await?;
     if target.user_id == s.user.id {
         drop(tx);
-        return users_page(
-            &state,
-            &s,
-            None,
-            Some(key!("users.not_self")),
-            NewUserForm::default(),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
+        return refuse(&state, &s, Some(key!("users.not_self"))).await;
     }
     users::remove_membership(
         &mut tx,
@@ -468,15 +445,7 @@ pub async fn add_existing(
     };
     let (Some(user), Some(role), Ok(division), None) = (user, role, division, alert) else {
         drop(tx);
-        return users_page(
-            &state,
-            &s,
-            None,
-            alert,
-            NewUserForm::default(),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
+        return refuse(&state, &s, alert).await;
     };
     match users::set_role(
         &mut tx,
@@ -492,15 +461,7 @@ pub async fn add_existing(
         Ok(_) => {}
         Err(StoreError::NotFound(_) | StoreError::Invalid(_)) => {
             drop(tx);
-            return users_page(
-                &state,
-                &s,
-                None,
-                Some(key!("users.needs_division")),
-                NewUserForm::default(),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
+            return refuse(&state, &s, Some(key!("users.needs_division"))).await;
         }
         Err(e) => return Err(e.into()),
     }
@@ -535,15 +496,7 @@ pub async fn totp_reset(
     };
     if alert.is_some() {
         drop(tx);
-        return users_page(
-            &state,
-            &s,
-            None,
-            alert,
-            NewUserForm::default(),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
+        return refuse(&state, &s, alert).await;
     }
     let user = users::by_id(&mut tx, target.user_id)
         .await?
