@@ -109,7 +109,7 @@ pub async fn set_up(
                 u
             }
             None => {
-                let name = format!("{} (demo)", role.label_th());
+                let name = format!("{} (บัญชีทดลอง)", role.label_th());
                 users::create(
                     &mut tx,
                     &keys.audit,

@@ -110,6 +110,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "totp_step",
         sql: include_str!("../migrations/0009_totp_step.sql"),
     },
+    Migration {
+        version: 15,
+        name: "digit_style",
+        sql: include_str!("../migrations/0015_digit_style.sql"),
+    },
 ];
 
 impl Db {

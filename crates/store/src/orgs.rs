@@ -25,6 +25,8 @@ pub struct Organization {
     pub require_staff_totp: bool,
     /// Days a complaint may wait for an answer (the plan says 15).
     pub complaint_deadline_days: i64,
+    /// Thai pages show numbers in Thai digits (๑๒๓) rather than Arabic ones.
+    pub thai_digits: bool,
     pub created_at: i64,
 }
 
@@ -55,7 +57,7 @@ pub struct OrgProfile {
 }
 
 const ORG_COLS: &str = "id, slug, name_th, name_en, org_type, province, address, phone, email, \
-     website, about_th, about_en, require_staff_totp, complaint_deadline_days, created_at";
+     website, about_th, about_en, require_staff_totp, complaint_deadline_days, thai_digits, created_at";
 
 fn org_from_row(r: &AnyRow) -> Result<Organization> {
     let ty: String = r.try_get("org_type")?;
@@ -74,6 +76,7 @@ fn org_from_row(r: &AnyRow) -> Result<Organization> {
         about_en: r.try_get("about_en")?,
         require_staff_totp: r.try_get::<i64, _>("require_staff_totp")? != 0,
         complaint_deadline_days: r.try_get("complaint_deadline_days")?,
+        thai_digits: r.try_get::<i64, _>("thai_digits")? != 0,
         created_at: r.try_get("created_at")?,
     })
 }
@@ -231,6 +234,56 @@ pub async fn update_profile(
         actor,
         Change {
             action: "org.update",
+            entity: "organization",
+            entity_id: org_id.to_string(),
+        },
+        snapshot(Some(&before)),
+        snapshot(Some(&after)),
+    )
+    .await?;
+    Ok(after)
+}
+
+/// Whether the organization with `slug` shows Thai digits on its Thai pages (false
+/// when there is no such organization).
+pub async fn thai_digits(conn: &mut AnyConnection, slug: &str) -> Result<bool> {
+    let row: Option<(i64,)> =
+        sqlx::query_as("SELECT thai_digits FROM organizations WHERE slug = $1")
+            .bind(slug)
+            .fetch_optional(&mut *conn)
+            .await?;
+    Ok(row.is_some_and(|(v,)| v != 0))
+}
+
+/// Sets the digit style of the organization's Thai pages (audited).
+pub async fn set_thai_digits(
+    conn: &mut AnyConnection,
+    audit_key: &[u8],
+    org_id: i64,
+    thai_digits: bool,
+    actor: &Actor,
+) -> Result<Organization> {
+    let before = by_id(conn, org_id)
+        .await?
+        .ok_or_else(|| StoreError::NotFound("organization".into()))?;
+    if before.thai_digits == thai_digits {
+        return Ok(before);
+    }
+    let row = sqlx::query(&format!(
+        "UPDATE organizations SET thai_digits = $1 WHERE id = $2 RETURNING {ORG_COLS}"
+    ))
+    .bind(i64::from(thai_digits))
+    .bind(org_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    let after = org_from_row(&row)?;
+    audit::record(
+        conn,
+        audit_key,
+        org_id,
+        actor,
+        Change {
+            action: "org.digits",
             entity: "organization",
             entity_id: org_id.to_string(),
         },

@@ -384,7 +384,8 @@ async fn export_profile(conn: &mut AnyConnection, x: &ExportCtx) -> Result<Value
         "province": o.province, "address": o.address, "phone": o.phone, "email": o.email,
         "website": o.website, "about_th": o.about_th, "about_en": o.about_en,
         "require_staff_totp": o.require_staff_totp,
-        "complaint_deadline_days": o.complaint_deadline_days, "created_at": o.created_at,
+        "complaint_deadline_days": o.complaint_deadline_days, "thai_digits": o.thai_digits,
+        "created_at": o.created_at,
     }))
 }
 
@@ -403,8 +404,8 @@ async fn import_profile(conn: &mut AnyConnection, x: &mut ImportCtx, v: &Value) 
     }
     let row = sqlx::query(
         "INSERT INTO organizations (slug, name_th, name_en, org_type, province, address, phone, email, \
-         website, about_th, about_en, require_staff_totp, complaint_deadline_days, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
+         website, about_th, about_en, require_staff_totp, complaint_deadline_days, thai_digits, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
     )
     .bind(slug.as_str())
     .bind(name_th)
@@ -419,6 +420,8 @@ async fn import_profile(conn: &mut AnyConnection, x: &mut ImportCtx, v: &Value) 
     .bind(text(v, "about_en")?)
     .bind(i64::from(flag(v, "require_staff_totp")?))
     .bind(int(v, "complaint_deadline_days")?)
+    // Absent in exports made before the setting existed.
+    .bind(i64::from(v.get("thai_digits").and_then(Value::as_bool).unwrap_or(false)))
     .bind(int(v, "created_at")?)
     .fetch_one(&mut *conn)
     .await?;

@@ -30,6 +30,8 @@ pub struct OrgCache {
     by_slug: RwLock<HashMap<String, (Instant, Arc<OrgPublic>)>>,
     /// The single organization's slug, when there is exactly one.
     sole: RwLock<Option<(Instant, Option<String>)>>,
+    /// Whether an organization's Thai pages use Thai digits (unknown slugs: false).
+    digits: RwLock<HashMap<String, (Instant, bool)>>,
 }
 
 impl OrgCache {
@@ -80,8 +82,33 @@ impl OrgCache {
         Ok(v)
     }
 
+    /// Whether the organization with this slug writes its Thai pages in Thai digits
+    /// (one small query per slug and TTL; no organization: false).
+    pub async fn thai_digits(&self, db: &Db, slug: &str) -> Result<bool, Error> {
+        let hit = self.digits.read().ok().and_then(|m| {
+            m.get(slug)
+                .filter(|(at, _)| at.elapsed() < TTL)
+                .map(|(_, v)| *v)
+        });
+        if let Some(v) = hit {
+            return Ok(v);
+        }
+        let mut conn = db.pool.acquire().await?;
+        let v = orgs::thai_digits(&mut conn, slug).await?;
+        if let Ok(mut m) = self.digits.write() {
+            if m.len() >= MAX_ENTRIES {
+                m.clear();
+            }
+            m.insert(slug.to_string(), (Instant::now(), v));
+        }
+        Ok(v)
+    }
+
     /// Forgets everything (after a staff change).
     pub fn clear(&self) {
+        if let Ok(mut m) = self.digits.write() {
+            m.clear();
+        }
         if let Ok(mut m) = self.by_slug.write() {
             m.clear();
         }

@@ -136,6 +136,17 @@ pub fn t(lang: Lang, key: &str) -> &'static str {
     }
 }
 
+/// The text for `key` in `lang`, if the catalogue has it (for keys made from stored
+/// codes, such as audit actions, where a missing one is expected and has a fallback).
+pub fn try_t(lang: Lang, key: &str) -> Option<&'static str> {
+    let c = catalog();
+    let map = match lang {
+        Lang::Th => &c.th,
+        Lang::En => &c.en,
+    };
+    map.get(key).map(String::as_str)
+}
+
 /// [`t`] with `{name}` placeholders filled in.
 pub fn tf(lang: Lang, key: &str, args: &[(&str, &str)]) -> String {
     let mut s = t(lang, key).to_string();

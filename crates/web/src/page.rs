@@ -93,6 +93,18 @@ impl Page {
         self.lang.datetime(prongsai_store::from_ms(*ms))
     }
 
+    /// A stored calendar date (`YYYY-MM-DD`) as this page writes dates (B.E. and Thai
+    /// months in Thai); a dash for none, the text itself if it is not a date.
+    pub fn iso_date(&self, s: &str) -> String {
+        if s.trim().is_empty() {
+            return "—".into();
+        }
+        match thai::parse_date(s) {
+            Some(d) => self.lang.date(d),
+            None => s.to_string(),
+        }
+    }
+
     /// Today's date in Bangkok, in this page's language.
     pub fn today(&self) -> String {
         self.lang

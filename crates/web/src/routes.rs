@@ -901,6 +901,10 @@ pub fn build(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(error_pages::render))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
+            crate::middleware::digits::restyle,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
             security_headers::add,
         ))
         .with_state(state)

@@ -9,10 +9,12 @@
 //!   role allows the route's permission.
 //! - [`csrf`]: tokens on every state-changing form.
 //! - [`client_ip`]: the address rate limits count against.
+//! - [`digits`]: one digit style (Thai or Arabic) per page.
 
 pub mod client_ip;
 pub mod cookies;
 pub mod csrf;
+pub mod digits;
 pub mod error_pages;
 pub mod lang;
 pub mod security_headers;

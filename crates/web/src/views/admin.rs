@@ -527,6 +527,33 @@ struct AuditPage {
 }
 
 impl AuditPage {
+    /// What an entry did, in the page's language: `audit_action.<action>` from the
+    /// catalogue, else the entity's name (the code itself is shown beside it).
+    fn action_label(&self, e: &Entry) -> String {
+        let key = format!("audit_action.{}", e.action.replace('.', "_"));
+        match crate::i18n::try_t(self.p.lang, &key) {
+            Some(l) => l.to_string(),
+            None => self.entity_label(&e.entity),
+        }
+    }
+
+    /// The kind of record an entry touched, in the page's language.
+    fn entity_label(&self, entity: &str) -> String {
+        crate::i18n::try_t(self.p.lang, &format!("audit_entity.{entity}"))
+            .unwrap_or_else(|| self.p.t("audit.record"))
+            .to_string()
+    }
+
+    /// Who made a change: an account name as written, the command line or the server's
+    /// own jobs in words.
+    fn actor_label(&self, actor: &str) -> String {
+        match actor {
+            "cli" => self.p.t("audit.actor_cli").to_string(),
+            "system" => self.p.t("audit.actor_system").to_string(),
+            other => other.to_string(),
+        }
+    }
+
     /// A stored JSON snapshot, indented for reading (`null` shown as a dash).
     fn pretty(&self, json: &str) -> String {
         match serde_json::from_str::<serde_json::Value>(json) {

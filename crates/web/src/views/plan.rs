@@ -92,7 +92,9 @@ pub fn target_text(lang: Lang, target: &KpiTarget) -> String {
     let amount = match (target.value, target.unit.as_deref()) {
         (Some(v), Some(u)) => match unit_key(u) {
             Some(k) => tf(lang, k, &[("n", &num(v))]),
-            None => format!("{} {u}", num(v)),
+            // A unit the interface has no words for is left out rather than shown as
+            // its code.
+            None => num(v),
         },
         (Some(v), None) => num(v),
         (None, _) => String::new(),

@@ -52,6 +52,60 @@ fn method_label(lang: Lang, m: Method) -> &'static str {
     lang.pick(m.label_th(), m.label_en())
 }
 
+impl RecordPage {
+    fn kind_label(&self, kind: &str) -> &'static str {
+        doc_kind_label(self.p.lang, kind)
+    }
+}
+
+impl StaffDetail {
+    fn kind_label(&self, kind: &str) -> &'static str {
+        doc_kind_label(self.p.lang, kind)
+    }
+}
+
+/// An OCDS document type (`tenderNotice`, …) as a person reads it.
+fn doc_kind_label(lang: Lang, kind: &str) -> &'static str {
+    match kind {
+        "tenderNotice" => crate::i18n::t(lang, "procurement.doc_tender_notice"),
+        "biddingDocuments" => crate::i18n::t(lang, "procurement.doc_bidding_documents"),
+        "awardNotice" => crate::i18n::t(lang, "procurement.doc_award_notice"),
+        "contractSigned" => crate::i18n::t(lang, "procurement.doc_contract_signed"),
+        _ => crate::i18n::t(lang, "procurement.doc_other"),
+    }
+}
+
+/// The bid statuses the store accepts (OCDS `bidStatus` codes) with their labels.
+const BID_STATUSES: &[(&str, &str)] = &[
+    ("valid", "procurement.bid_valid"),
+    ("disqualified", "procurement.bid_disqualified"),
+    ("pending", "procurement.bid_pending"),
+    ("withdrawn", "procurement.bid_withdrawn"),
+];
+
+/// A bid status as a person reads it; an unknown code is shown as a dash.
+fn bid_status_label(lang: Lang, code: &str) -> &'static str {
+    BID_STATUSES
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map(|(_, k)| crate::i18n::t(lang, k))
+        .unwrap_or("-")
+}
+
+/// A typed bid status: the code or its Thai or English label (any case).
+fn bid_status_code(typed: &str) -> String {
+    let typed = typed.trim();
+    BID_STATUSES
+        .iter()
+        .find(|(c, k)| {
+            c.eq_ignore_ascii_case(typed)
+                || crate::i18n::t(Lang::Th, k) == typed
+                || crate::i18n::t(Lang::En, k).eq_ignore_ascii_case(typed)
+        })
+        .map(|(c, _)| c.to_string())
+        .unwrap_or_else(|| typed.to_string())
+}
+
 fn date_label(lang: Lang, iso: &str) -> String {
     match store::parse_iso(iso) {
         Some(d) => lang.date(d),
@@ -268,7 +322,7 @@ pub async fn public_record(
                 (
                     b.name.clone(),
                     omoney(b.amount),
-                    b.status.clone(),
+                    bid_status_label(lang, &b.status).to_string(),
                     Some(b.seq) == r.winner_seq,
                 )
             })
@@ -619,6 +673,8 @@ struct StaffList {
     p: Page,
     base: String,
     year: i64,
+    /// Other fiscal years with records, to move between.
+    years: Vec<i64>,
     rows: Vec<Row>,
     plans: Vec<PlanRow>,
     divisions: Vec<(i64, String)>,
@@ -646,6 +702,11 @@ async fn staff_list_page(
     let names = store::division_names(&mut conn, s.org.id).await?;
     let list = store::list(&mut conn, s.org.id, Some(year)).await?;
     let records = store::records(&mut conn, s.org.id, Some(year)).await?;
+    let years: Vec<i64> = store::fiscal_years(&mut conn, s.org.id)
+        .await?
+        .into_iter()
+        .filter(|y| *y != year)
+        .collect();
     let flags = dp::red_flags(&records, &dp::AnalysisConfig::default());
     let items = store::plan_items(&mut conn, s.org.id, year, None).await?;
     let members = prongsai_store::users::members(&mut conn, s.org.id)
@@ -660,6 +721,7 @@ async fn staff_list_page(
     html(&StaffList {
         base: format!("{}/procurement", s.base()),
         year,
+        years,
         rows: rows(s.lang, &list, &names, &flags),
         plans: plan_rows(s.lang, &items, &names),
         divisions: names.into_iter().collect(),
@@ -783,7 +845,7 @@ async fn to_input(
             name: parts[0].to_string(),
             tax_id: parts.get(1).copied().unwrap_or("").to_string(),
             amount,
-            status: parts.get(3).copied().unwrap_or("").to_string(),
+            status: bid_status_code(parts.get(3).copied().unwrap_or("")),
         });
     }
     let winner = match f.winner.trim() {
@@ -958,7 +1020,8 @@ struct StaffDetail {
     red_flags: Vec<(String, String, String)>,
     cardinal_ran: bool,
     conflicts: Vec<store::CoiFlag>,
-    kinds: Vec<&'static str>,
+    /// (OCDS documentType code, label).
+    kinds: Vec<(&'static str, &'static str)>,
 }
 
 /// Where the Cardinal binary is: `OCDSCARDINAL`, else `ocdscardinal` on `PATH`.
@@ -1044,7 +1107,7 @@ async fn detail_page(
                 (
                     f.code.clone(),
                     flag_title(s.lang, &f.code),
-                    "Prongsai".to_string(),
+                    crate::i18n::t(s.lang, "app.name").to_string(),
                 )
             })
             .collect();
@@ -1091,7 +1154,7 @@ async fn detail_page(
                     b.name.clone(),
                     b.tax_id.clone(),
                     omoney(b.amount),
-                    b.status.clone(),
+                    bid_status_label(s.lang, &b.status).to_string(),
                     Some(b.seq) == r.winner_seq,
                 )
             })
@@ -1099,7 +1162,10 @@ async fn detail_page(
         red_flags: red,
         cardinal_ran,
         conflicts,
-        kinds: store::DOCUMENT_KINDS.to_vec(),
+        kinds: store::DOCUMENT_KINDS
+            .iter()
+            .map(|k| (*k, doc_kind_label(s.lang, k)))
+            .collect(),
         p,
         r,
     })

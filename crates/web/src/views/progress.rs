@@ -293,27 +293,28 @@ fn number_text(v: Option<f64>) -> String {
     }
 }
 
+/// A KPI target as the plan pages write it (one wording everywhere: "ไม่น้อยกว่า
+/// ร้อยละ 80", "อย่างน้อย 3 ช่องทาง").
 fn target_text(lang: Lang, op: Option<&str>, value: Option<f64>, unit: Option<&str>) -> String {
+    use prongsai_plan::Op;
     let Some(op) = op.and_then(KpiOp::from_code) else {
         return String::new();
     };
-    let unit = match unit {
-        Some("percent") => "%".to_string(),
-        Some(u) => format!(" {u}"),
-        None => String::new(),
+    let op = match op {
+        KpiOp::AtLeast => Op::Ge,
+        KpiOp::AtMost => Op::Le,
+        KpiOp::Exactly => Op::Eq,
+        KpiOp::Decrease => Op::Decrease,
+        KpiOp::Increase => Op::Increase,
     };
-    let v = value
-        .map(|v| format!("{}{unit}", number_text(Some(v))))
-        .unwrap_or_default();
-    match (op, lang) {
-        (KpiOp::AtLeast, _) => format!("≥ {v}"),
-        (KpiOp::AtMost, _) => format!("≤ {v}"),
-        (KpiOp::Exactly, _) => format!("= {v}"),
-        (KpiOp::Decrease, Lang::Th) => format!("ลดลง {v}").trim().to_string(),
-        (KpiOp::Decrease, Lang::En) => format!("decrease {v}").trim().to_string(),
-        (KpiOp::Increase, Lang::Th) => format!("เพิ่มขึ้น {v}").trim().to_string(),
-        (KpiOp::Increase, Lang::En) => format!("increase {v}").trim().to_string(),
-    }
+    crate::views::plan::target_text(
+        lang,
+        &prongsai_plan::KpiTarget {
+            op,
+            value,
+            unit: unit.map(str::to_string),
+        },
+    )
 }
 
 /// The project with `key` in the current plan, or 404.

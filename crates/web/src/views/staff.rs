@@ -319,6 +319,9 @@ pub struct SettingsForm {
     require_staff_totp: Option<String>,
     #[serde(default)]
     complaint_deadline_days: String,
+    /// `thai` or `arabic`: the digits of the organization's Thai pages.
+    #[serde(default)]
+    digits: String,
 }
 
 /// `POST /{org}/staff/settings`: the profile; numbers may be typed in Thai digits.
@@ -359,6 +362,11 @@ pub async fn save_settings(
         require_staff_totp: checked(&f.require_staff_totp),
         complaint_deadline_days: deadline.unwrap_or(s.org.complaint_deadline_days),
     };
+    let thai_digits = match f.digits.as_str() {
+        "thai" => true,
+        "arabic" => false,
+        _ => s.org.thai_digits,
+    };
     if let Some(a) = alert {
         let mut p = s.page("settings.title", "settings");
         p.alert = Some(t(s.lang, a).to_string());
@@ -373,6 +381,7 @@ pub async fn save_settings(
         o.about_th = profile.about_th;
         o.about_en = profile.about_en;
         o.require_staff_totp = profile.require_staff_totp;
+        o.thai_digits = thai_digits;
         let page = SettingsPage {
             p,
             o,
@@ -382,6 +391,14 @@ pub async fn save_settings(
     }
     let mut tx = state.db.begin().await?;
     orgs::update_profile(&mut tx, &state.keys.audit, s.org.id, &profile, &s.actor()).await?;
+    orgs::set_thai_digits(
+        &mut tx,
+        &state.keys.audit,
+        s.org.id,
+        thai_digits,
+        &s.actor(),
+    )
+    .await?;
     tx.commit().await?;
     state.orgs.clear();
     Ok(see_other(&format!("{}/settings?ok=saved", s.base())))

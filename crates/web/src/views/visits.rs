@@ -159,7 +159,7 @@ pub async fn staff_page(
     let max_day = days.iter().map(|(_, n)| *n).max().unwrap_or(0);
     html(&VisitsPage {
         p: s.page("visits.title", "visits"),
-        since,
+        since: crate::i18n::Lang::date(s.lang, d),
         days,
         paths,
         total,

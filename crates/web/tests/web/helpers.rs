@@ -276,6 +276,7 @@ fn dummy_org() -> Organization {
         about_en: String::new(),
         require_staff_totp: false,
         complaint_deadline_days: 15,
+        thai_digits: false,
         created_at: 0,
     }
 }

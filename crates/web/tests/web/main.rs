@@ -7,6 +7,7 @@ mod auth;
 mod authz;
 mod complaints;
 mod corruption_reports;
+mod digits;
 mod disclosure;
 mod helpers;
 mod ita_risk;
