@@ -105,6 +105,28 @@ impl Page {
         }
     }
 
+    /// A stored date (`YYYY-MM-DD`) as a date field shows it: `วว/ดด/ปปปป` with the B.E.
+    /// year on Thai pages, `DD/MM/YYYY` C.E. on English ones; what the person typed is
+    /// shown back unchanged when it is not a date.
+    pub fn date_input(&self, s: &str) -> String {
+        match (s.trim().is_empty(), thai::parse_date(s)) {
+            (true, _) => String::new(),
+            (false, Some(d)) => {
+                let year = match self.lang {
+                    crate::i18n::Lang::Th => d.year() + 543,
+                    crate::i18n::Lang::En => d.year(),
+                };
+                format!("{:02}/{:02}/{year}", d.day(), u8::from(d.month()))
+            }
+            (false, None) => s.to_string(),
+        }
+    }
+
+    /// The hint under a date field ("วว/ดด/ปปปป (พ.ศ.)").
+    pub fn date_hint(&self) -> &'static str {
+        self.t("common.date_hint")
+    }
+
     /// Today's date in Bangkok, in this page's language.
     pub fn today(&self) -> String {
         self.lang

@@ -198,7 +198,10 @@ impl ItemForm {
             group,
             title: self.title.trim().into(),
             body: self.body.replace("\r\n", "\n"),
-            item_date: self.item_date.trim().into(),
+            // Typed in B.E. (วว/ดด/ปปปป) or C.E.; kept as YYYY-MM-DD. What is not a
+            // date goes on as typed, for the store to refuse with its message.
+            item_date: crate::views::date_field(&self.item_date)
+                .unwrap_or_else(|_| self.item_date.trim().into()),
             fiscal_year,
             rhythm,
             links: self.links.trim().into(),

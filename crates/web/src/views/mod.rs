@@ -75,8 +75,41 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Form<T> {
     }
 }
 
+/// A typed date (`วว/ดด/ปปปป` with a B.E. year, `DD/MM/YYYY` C.E., or `YYYY-MM-DD`, in
+/// Thai or Arabic digits) as the store keeps dates: `YYYY-MM-DD`. Empty stays empty;
+/// anything else that is not a date is an error for the field.
+pub fn date_field(typed: &str) -> Result<String, ()> {
+    let typed = typed.trim();
+    if typed.is_empty() {
+        return Ok(String::new());
+    }
+    let d = prongsai_domain::thai::parse_date(typed).ok_or(())?;
+    Ok(format!(
+        "{:04}-{:02}-{:02}",
+        d.year(),
+        u8::from(d.month()),
+        d.day()
+    ))
+}
+
 /// A form's checkbox: present means on.
 pub fn checked(v: &Option<String>) -> bool {
     v.as_deref()
         .is_some_and(|s| !s.is_empty() && s != "0" && s != "off")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_typed_in_buddhist_era_and_kept_as_iso() {
+        assert_eq!(date_field("15/06/2569"), Ok("2026-06-15".into()));
+        assert_eq!(date_field("๑๕/๐๖/๒๕๖๙"), Ok("2026-06-15".into()));
+        assert_eq!(date_field("15/06/2026"), Ok("2026-06-15".into()));
+        assert_eq!(date_field("2026-06-15"), Ok("2026-06-15".into()));
+        assert_eq!(date_field(" "), Ok(String::new()));
+        assert!(date_field("31/02/2569").is_err());
+        assert!(date_field("พรุ่งนี้").is_err());
+    }
 }

@@ -315,7 +315,8 @@ fn read_input(pairs: &[(String, String)]) -> (String, RiskInput) {
             likelihood: int(&get("likelihood")).unwrap_or(0),
             impact: int(&get("impact")).unwrap_or(0),
             owner_division_id: int(&get("owner")).filter(|d| *d > 0),
-            review_date: get("review_date"),
+            review_date: crate::views::date_field(&get("review_date"))
+                .unwrap_or_else(|_| get("review_date")),
             controls,
         },
     )
@@ -519,6 +520,8 @@ pub async fn review(
     Form(f): Form<ReviewForm>,
 ) -> Result<Response, Error> {
     csrf::check_session(s.csrf(), &f.csrf)?;
+    let next_review =
+        crate::views::date_field(&f.next_review).unwrap_or_else(|_| f.next_review.clone());
     let mut tx = state.db.begin().await?;
     let res = risk::review(
         &mut tx,
@@ -528,7 +531,7 @@ pub async fn review(
         int(&f.fiscal_year).unwrap_or(0),
         int(&f.likelihood).unwrap_or(0),
         int(&f.impact).unwrap_or(0),
-        &f.next_review,
+        &next_review,
         &f.note,
         &s.actor(),
     )

@@ -164,3 +164,69 @@ async fn thai_digits_setting_restyles_every_number_of_thai_pages() {
         .expect("body");
     assert!(audit.contains("org.digits"));
 }
+
+/// Date fields speak B.E.: typed as วว/ดด/ปปปป (Thai or Arabic digits), kept as a date,
+/// shown back the same way, and shown on pages with Thai months; a date that does not
+/// exist is refused and what was typed stays in the field.
+#[tokio::test]
+async fn dates_are_typed_and_shown_in_buddhist_era() {
+    let app = TestApp::spawn().await;
+    let officer = app.user("date-officer", Role::Officer).await;
+    let (c, csrf) = app.signed_in(&officer).await;
+    let slug = app.org.slug.clone();
+    let post = |date: &'static str| {
+        c.post(app.url(&format!("/{slug}/staff/info/new"))).form(&[
+            ("csrf", csrf.as_str()),
+            ("group", "budget"),
+            ("title", "ประกาศงบประมาณ"),
+            ("body", "รายละเอียด"),
+            ("item_date", date),
+            ("fiscal_year", "2568"),
+            ("rhythm", "yearly"),
+            ("links", ""),
+            ("division", ""),
+        ])
+    };
+    let form = c
+        .get(app.url(&format!("/{slug}/staff/info/new")))
+        .send()
+        .await
+        .expect("form")
+        .text()
+        .await
+        .expect("body");
+    assert!(!form.contains("type=\"date\""), "no Gregorian date picker");
+    assert!(
+        form.contains("วว/ดด/ปปปป"),
+        "the field says how to type a date"
+    );
+
+    let bad = post("31/02/2568").send().await.expect("post");
+    assert_eq!(bad.status(), 422, "a date that does not exist is refused");
+    let page = bad.text().await.expect("body");
+    assert!(
+        page.contains("value=\"31/02/2568\""),
+        "what was typed is kept"
+    );
+    assert!(page.contains("ประกาศงบประมาณ"), "the other fields are kept");
+
+    let r = post("๓๑/๐๑/๒๕๖๘").send().await.expect("post");
+    assert_eq!(r.status(), 303);
+    let item = crate::helpers::location(&r);
+    let edit = c
+        .get(app.url(&item))
+        .send()
+        .await
+        .expect("item")
+        .text()
+        .await
+        .expect("body");
+    assert!(edit.contains("value=\"31/01/2568\""), "shown back in B.E.");
+    let mut conn = app.db.pool.acquire().await.expect("conn");
+    let (stored,): (String,) = sqlx::query_as("SELECT item_date FROM info_items WHERE org_id = $1")
+        .bind(app.org.id)
+        .fetch_one(&mut *conn)
+        .await
+        .expect("stored");
+    assert_eq!(stored, "2025-01-31");
+}
