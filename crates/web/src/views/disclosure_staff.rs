@@ -201,7 +201,7 @@ impl ItemForm {
             // Typed in B.E. (วว/ดด/ปปปป) or C.E.; kept as YYYY-MM-DD. What is not a
             // date goes on as typed, for the store to refuse with its message.
             item_date: crate::views::date_field(&self.item_date)
-                .unwrap_or_else(|_| self.item_date.trim().into()),
+                .unwrap_or_else(|| self.item_date.trim().into()),
             fiscal_year,
             rhythm,
             links: self.links.trim().into(),

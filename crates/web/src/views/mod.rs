@@ -77,14 +77,14 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Form<T> {
 
 /// A typed date (`วว/ดด/ปปปป` with a B.E. year, `DD/MM/YYYY` C.E., or `YYYY-MM-DD`, in
 /// Thai or Arabic digits) as the store keeps dates: `YYYY-MM-DD`. Empty stays empty;
-/// anything else that is not a date is an error for the field.
-pub fn date_field(typed: &str) -> Result<String, ()> {
+/// `None` for anything else, which is an error for the field.
+pub fn date_field(typed: &str) -> Option<String> {
     let typed = typed.trim();
     if typed.is_empty() {
-        return Ok(String::new());
+        return Some(String::new());
     }
-    let d = prongsai_domain::thai::parse_date(typed).ok_or(())?;
-    Ok(format!(
+    let d = prongsai_domain::thai::parse_date(typed)?;
+    Some(format!(
         "{:04}-{:02}-{:02}",
         d.year(),
         u8::from(d.month()),
@@ -104,12 +104,12 @@ mod tests {
 
     #[test]
     fn dates_are_typed_in_buddhist_era_and_kept_as_iso() {
-        assert_eq!(date_field("15/06/2569"), Ok("2026-06-15".into()));
-        assert_eq!(date_field("๑๕/๐๖/๒๕๖๙"), Ok("2026-06-15".into()));
-        assert_eq!(date_field("15/06/2026"), Ok("2026-06-15".into()));
-        assert_eq!(date_field("2026-06-15"), Ok("2026-06-15".into()));
-        assert_eq!(date_field(" "), Ok(String::new()));
-        assert!(date_field("31/02/2569").is_err());
-        assert!(date_field("พรุ่งนี้").is_err());
+        assert_eq!(date_field("15/06/2569"), Some("2026-06-15".into()));
+        assert_eq!(date_field("๑๕/๐๖/๒๕๖๙"), Some("2026-06-15".into()));
+        assert_eq!(date_field("15/06/2026"), Some("2026-06-15".into()));
+        assert_eq!(date_field("2026-06-15"), Some("2026-06-15".into()));
+        assert_eq!(date_field(" "), Some(String::new()));
+        assert!(date_field("31/02/2569").is_none());
+        assert!(date_field("พรุ่งนี้").is_none());
     }
 }

@@ -316,7 +316,7 @@ fn read_input(pairs: &[(String, String)]) -> (String, RiskInput) {
             impact: int(&get("impact")).unwrap_or(0),
             owner_division_id: int(&get("owner")).filter(|d| *d > 0),
             review_date: crate::views::date_field(&get("review_date"))
-                .unwrap_or_else(|_| get("review_date")),
+                .unwrap_or_else(|| get("review_date")),
             controls,
         },
     )
@@ -521,7 +521,7 @@ pub async fn review(
 ) -> Result<Response, Error> {
     csrf::check_session(s.csrf(), &f.csrf)?;
     let next_review =
-        crate::views::date_field(&f.next_review).unwrap_or_else(|_| f.next_review.clone());
+        crate::views::date_field(&f.next_review).unwrap_or_else(|| f.next_review.clone());
     let mut tx = state.db.begin().await?;
     let res = risk::review(
         &mut tx,
