@@ -113,12 +113,23 @@ impl Page {
             (true, _) => String::new(),
             (false, Some(d)) => {
                 let year = match self.lang {
-                    crate::i18n::Lang::Th => d.year() + 543,
+                    crate::i18n::Lang::Th => d.year() + thai::BE_OFFSET,
                     crate::i18n::Lang::En => d.year(),
                 };
                 format!("{:02}/{:02}/{year}", d.day(), u8::from(d.month()))
             }
             (false, None) => s.to_string(),
+        }
+    }
+
+    /// A change made by no account — the server's command line, its own jobs, or the
+    /// complainant — in words; `None` for an account name (shown as written, in `<code>`).
+    pub fn system_actor(&self, actor: &str) -> Option<&'static str> {
+        match actor {
+            "cli" => Some(self.t("audit.actor_cli")),
+            "system" => Some(self.t("audit.actor_system")),
+            "complainant" => Some(self.t("complaint.by_complainant")),
+            _ => None,
         }
     }
 

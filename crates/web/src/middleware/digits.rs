@@ -72,25 +72,23 @@ pub async fn restyle(State(state): State<AppState>, req: Request, next: Next) ->
     let Ok(html) = std::str::from_utf8(&bytes) else {
         return Response::from_parts(parts, Body::from(bytes));
     };
+    // The common case, Arabic digits and none of Thai: nothing to rewrite.
+    if !thai && !html.chars().any(|c| ('๐'..='๙').contains(&c)) {
+        return Response::from_parts(parts, Body::from(bytes));
+    }
     let out = restyle_digits(html, thai);
     let mut res = Response::from_parts(parts, Body::from(out));
     res.headers_mut().remove(header::CONTENT_LENGTH);
     res
 }
 
-fn convert(c: char, thai: bool) -> char {
-    if thai {
-        match c {
-            '0'..='9' => char::from_u32('๐' as u32 + (c as u32 - '0' as u32)).unwrap_or(c),
-            _ => c,
-        }
-    } else {
-        prongsai_domain::thai::thai_digit_to_ascii(c)
-    }
-}
-
 fn push_converted(out: &mut String, s: &str, thai: bool) {
-    out.extend(s.chars().map(|c| convert(c, thai)));
+    use prongsai_domain::thai::{normalize_digits, to_thai_digits};
+    out.push_str(&if thai {
+        to_thai_digits(s)
+    } else {
+        normalize_digits(s)
+    });
 }
 
 /// Elements whose content is left exactly as written.
@@ -105,7 +103,7 @@ const VOID: &[&str] = &[
 /// Rewrites the digits a person reads in `html` to Thai (`thai`) or Arabic digits.
 pub fn restyle_digits(html: &str, thai: bool) -> String {
     let mut out = String::with_capacity(html.len() + html.len() / 4);
-    // Open elements that keep their content verbatim: (name, depth of that name).
+    // Names of the open elements inside a verbatim one (the verbatim one first).
     let mut verbatim: Vec<String> = Vec::new();
     let mut rest = html;
     while let Some(lt) = rest.find('<') {

@@ -544,16 +544,6 @@ impl AuditPage {
             .to_string()
     }
 
-    /// Who made a change: an account name as written, the command line or the server's
-    /// own jobs in words.
-    fn actor_label(&self, actor: &str) -> String {
-        match actor {
-            "cli" => self.p.t("audit.actor_cli").to_string(),
-            "system" => self.p.t("audit.actor_system").to_string(),
-            other => other.to_string(),
-        }
-    }
-
     /// A stored JSON snapshot, indented for reading (`null` shown as a dash).
     fn pretty(&self, json: &str) -> String {
         match serde_json::from_str::<serde_json::Value>(json) {

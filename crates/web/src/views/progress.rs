@@ -547,7 +547,7 @@ fn read_form(f: &HashMap<String, String>, steps: usize) -> Result<ProgressInput,
         let done_on = if on.is_empty() {
             None
         } else {
-            Some(parse_date(on).ok_or("date")?)
+            Some(crate::views::date_field(on).ok_or("date")?)
         };
         if done || done_on.is_some() {
             step_ticks.push(StepTick {
@@ -600,23 +600,6 @@ fn read_form(f: &HashMap<String, String>, steps: usize) -> Result<ProgressInput,
         return Err("too_long");
     }
     Ok(input)
-}
-
-/// A date from a date input (YYYY-MM-DD); a B.E. year (> 2400) is taken as such.
-fn parse_date(s: &str) -> Option<String> {
-    let s = thai::normalize_digits(s);
-    let mut parts = s.trim().splitn(3, '-');
-    let y: i32 = parts.next()?.parse().ok()?;
-    let m: u8 = parts.next()?.parse().ok()?;
-    let d: u8 = parts.next()?.parse().ok()?;
-    let y = if y > 2400 { y - thai::BE_OFFSET } else { y };
-    let date = time::Date::from_calendar_date(y, time::Month::try_from(m).ok()?, d).ok()?;
-    Some(format!(
-        "{:04}-{:02}-{:02}",
-        date.year(),
-        u8::from(date.month()),
-        date.day()
-    ))
 }
 
 /// The `?err=` code for a refused store call (anything else is a real error).

@@ -191,6 +191,33 @@ async fn officer_records_head_approves_clerk_submits_public_sees() {
     let r = oc.post(app.url(&base)).form(&form).send().await.unwrap();
     assert_eq!(r.status(), 303);
     assert!(location(&r).ends_with("ok=saved"), "{}", location(&r));
+    // The step date is shown back in B.E.; typed that way (in Thai digits) it saves
+    // the same date.
+    let edit = oc
+        .get(app.url(&base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(edit.contains("value=\"15/01/2567\""), "step date in B.E.");
+    let mut be = form;
+    be[6] = ("step_on_1", "๑๕/๐๑/๒๕๖๗");
+    let r = oc.post(app.url(&base)).form(&be).send().await.unwrap();
+    assert!(location(&r).ends_with("ok=saved"), "{}", location(&r));
+    let edit = oc
+        .get(app.url(&base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        edit.contains("value=\"15/01/2567\""),
+        "same date after a B.E. entry"
+    );
     // "Could not be done" without a reason comes back with a message.
     let r = oc
         .post(app.url(&base))
